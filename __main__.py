@@ -1,0 +1,17 @@
+"""Composition root: read the stack config, validate the manifests, declare everything."""
+
+from pathlib import Path
+
+import pulumi
+
+from cdn_ingress.app import CdnIngressApp
+from cdn_ingress.manifests import load_documents
+from cdn_ingress.nodes import origin_addresses
+from cdn_ingress.routes import plan
+from cdn_ingress.settings import load_settings
+
+settings = load_settings()
+deployment_plan = plan(load_documents(Path(settings.manifests_path)), settings.ingress_class)
+addresses = origin_addresses(settings, deployment_plan)
+app = CdnIngressApp("cdn-ingress", plan=deployment_plan, settings=settings, origin_addresses=addresses)
+pulumi.export("routes", app.routes)

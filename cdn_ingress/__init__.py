@@ -1,0 +1,1 @@
+"""The domain of the program: manifests -> validated CDN routes -> Kubernetes, DNS and CDN resources."""

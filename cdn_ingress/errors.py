@@ -1,0 +1,42 @@
+"""Problems found in the manifests or the stack configuration, reported all at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: where (file, object, field), the value found, and what is allowed."""
+
+    file: str
+    obj: str  # "Kind namespace/name", or "" for a whole file / the stack config
+    field: str
+    value: Any
+    allowed: str
+
+    def __str__(self) -> str:
+        where = ": ".join(part for part in (self.file, self.obj) if part)
+        value = "(missing)" if self.value is _MISSING else repr(self.value)
+        return f"{where}: {self.field}={value}: {self.allowed}"
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "(missing)"
+
+
+_MISSING: Any = _Missing()
+MISSING: Any = _MISSING
+
+
+class ManifestError(ValueError):
+    """The manifests (or config) cannot be deployed; nothing was registered."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  - {problem}" for problem in self.problems)
+        super().__init__(f"{count} problem(s) in the manifests; nothing was changed:\n{lines}")

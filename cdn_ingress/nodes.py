@@ -1,0 +1,102 @@
+"""Origin addresses: the addresses of the cluster's ready, schedulable Nodes.
+
+pulumi-kubernetes cannot list objects, so the official Kubernetes client reads them, with the
+same kubeconfig and context as the Kubernetes provider (``kubernetes:kubeconfig``/``context``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class NodeAddressError(RuntimeError):
+    """No usable origin address, or the cluster could not be asked."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    node: str
+    reason: str
+
+
+def select_addresses(nodes: Iterable[Any], address_type: str) -> tuple[list[str], list[Skipped]]:
+    """Addresses of ``address_type`` on Ready, uncordoned nodes (sorted, unique), and the skips."""
+    addresses: set[str] = set()
+    skipped: list[Skipped] = []
+    for node in nodes:
+        name = node.metadata.name
+        conditions = {c.type: c.status for c in (node.status.conditions or [])}
+        if conditions.get("Ready") != "True":
+            skipped.append(Skipped(name, f"not Ready (Ready={conditions.get('Ready', 'unknown')})"))
+            continue
+        if node.spec and node.spec.unschedulable:
+            skipped.append(Skipped(name, "cordoned (spec.unschedulable)"))
+            continue
+        found = [a.address for a in (node.status.addresses or []) if a.type == address_type]
+        if not found:
+            skipped.append(Skipped(name, f"has no {address_type} address"))
+        addresses.update(found)
+    return sorted(addresses, key=_sort_key), skipped
+
+
+def _sort_key(address: str) -> tuple[int, Any]:
+    try:
+        parsed = ipaddress.ip_address(address)
+        return parsed.version, parsed
+    except ValueError:
+        return 9, address
+
+
+def api_client(kubeconfig: str | None, context: str | None) -> Any:
+    from kubernetes import config as kube_config  # heavy import, only when the cluster is asked
+
+    if kubeconfig and not Path(kubeconfig).expanduser().is_file():
+        return kube_config.new_client_from_config_dict(yaml.safe_load(kubeconfig), context=context)
+    path = kubeconfig or os.environ.get("KUBECONFIG", "").split(os.pathsep)[0] or None
+    return kube_config.new_client_from_config(
+        config_file=str(Path(path).expanduser()) if path else None, context=context)
+
+
+def cluster_node_addresses(kubeconfig: str | None, context: str | None, address_type: str
+                           ) -> tuple[list[str], list[Skipped]]:
+    """Ask the cluster; raises NodeAddressError naming the kubeconfig source, never its content."""
+    from kubernetes import client as kube_client
+
+    source = "kubernetes:kubeconfig" if kubeconfig else "KUBECONFIG/~/.kube/config"
+    try:
+        api = kube_client.CoreV1Api(api_client(kubeconfig, context))
+        nodes = api.list_node(_request_timeout=30).items
+    except Exception as exc:  # the client raises many kinds; all mean "cannot ask"
+        raise NodeAddressError(
+            f"cannot list the cluster's Nodes (kubeconfig from {source}, context "
+            f"{context or '(current)'}): {type(exc).__name__}: {str(exc)[:200]}; set "
+            "cdn-ingress:originAddresses to give origin addresses without asking the cluster"
+        ) from exc
+    addresses, skipped = select_addresses(nodes, address_type)
+    if not addresses:
+        reasons = "; ".join(f"{s.node}: {s.reason}" for s in skipped) or "the cluster has no nodes"
+        raise NodeAddressError(
+            f"no usable origin address: no Ready, uncordoned node has an {address_type} ({reasons})")
+    return addresses, skipped
+
+
+def origin_addresses(settings: Any, plan: Any) -> list[str]:
+    """The static ``originAddresses`` if set, else the cluster's; none needed without routes."""
+    import pulumi
+
+    if not plan.routes:
+        return []
+    if settings.origin_addresses:
+        return list(settings.origin_addresses)
+    addresses, skipped = cluster_node_addresses(
+        settings.kubeconfig, settings.kube_context, settings.node_address_type)
+    for skip in skipped:
+        pulumi.log.info(f"origin addresses: node {skip.node} skipped: {skip.reason}")
+    return addresses

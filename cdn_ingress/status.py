@@ -1,0 +1,101 @@
+"""``IngressStatus``: writes ``status.loadBalancer.ingress[].hostname`` of a CDN Ingress, the
+job an Ingress controller does, once the CDN rules of that Ingress exist.
+
+The Ingress itself is declared with ``pulumi.com/skipAwait`` (nothing else would ever write its
+status); this resource owns only the status subresource and clears it on delete.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import (
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    Resource,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from cdn_ingress.nodes import api_client
+
+INPUTS = ("namespace", "ingress", "hostnames")
+
+
+class IngressStatusProvider(ResourceProvider):
+    def __init__(self) -> None:
+        self._kubeconfig: str | None = None
+        self._context: str | None = None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._kubeconfig = req.config.get("kubernetes:kubeconfig") or os.environ.get("KUBECONFIG")
+        self._context = req.config.get("kubernetes:context")
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}  # nothing from configure() goes into state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def _api(self) -> Any:
+        from kubernetes import client as kube_client
+
+        return kube_client.NetworkingV1Api(api_client(self._kubeconfig, self._context))
+
+    def _write(self, namespace: str, ingress: str, hostnames: Sequence[str]) -> None:
+        body = {"status": {"loadBalancer": {"ingress": [{"hostname": h} for h in hostnames] or None}}}
+        self._api().patch_namespaced_ingress_status(ingress, namespace, body)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [key for key in INPUTS if olds.get(key) != news.get(key)]
+        replaces = [key for key in ("namespace", "ingress") if key in changed]
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        self._write(props["namespace"], props["ingress"], props["hostnames"])
+        return CreateResult(f"{props['namespace']}/{props['ingress']}", {k: props[k] for k in INPUTS})
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        self._write(news["namespace"], news["ingress"], news["hostnames"])
+        return UpdateResult({k: news[k] for k in INPUTS})
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            self._write(props["namespace"], props["ingress"], [])
+        except ApiException as exc:
+            if exc.status != 404:  # the Ingress is gone: so is its status
+                raise
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            live = self._api().read_namespaced_ingress_status(props["ingress"], props["namespace"])
+        except ApiException as exc:
+            if exc.status == 404:
+                return ReadResult("", {})
+            raise
+        entries = (live.status.load_balancer.ingress if live.status and live.status.load_balancer else None) or []
+        outs = {**{k: props.get(k) for k in INPUTS}, "hostnames": [e.hostname for e in entries if e.hostname]}
+        return ReadResult(id_, outs, outs)
+
+
+class IngressStatus(Resource, module="cdn", name="IngressStatus"):
+    """The published hostnames written into one Ingress's load-balancer status."""
+
+    namespace: pulumi.Output[str]
+    ingress: pulumi.Output[str]
+    hostnames: pulumi.Output[list[str]]
+
+    def __init__(self, resource_name: str, *, namespace: pulumi.Input[str], ingress: pulumi.Input[str],
+                 hostnames: pulumi.Input[Sequence[pulumi.Input[str]]],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        props = {"namespace": namespace, "ingress": ingress, "hostnames": hostnames}
+        super().__init__(IngressStatusProvider(), resource_name, props, opts)
