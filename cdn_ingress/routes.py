@@ -22,7 +22,8 @@ _FQDN = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})+$")
 
 
 def is_fqdn(value: Any) -> bool:
-    return isinstance(value, str) and bool(_FQDN.match(value))
+    """A lower-case DNS name of two or more labels whose last label is not numeric (no IPs)."""
+    return isinstance(value, str) and bool(_FQDN.match(value)) and not value.rsplit(".", 1)[-1].isdigit()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+# Everything a user or CI runs. `make up` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv toolchain cluster cluster-stop emulators emulators-stop up preview refresh destroy \
+        export-state test test-unit test-e2e lint bench clean-local
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP) ## Python virtualenv with the pinned packages
+
+toolchain: ## Build the Pulumi CLI, language host and plugins from Go modules (cached, long the first time)
+	tools/toolchain.sh
+
+cluster: ## Start the local control plane (kwok nodes); builds it first if missing
+	tools/cluster.sh build
+	tools/cluster.sh start
+
+cluster-stop: ## Stop the local control plane
+	tools/cluster.sh stop
+
+emulators: venv ## Start the Vultr and Edgio emulators in the background (SQLite state in .run/)
+	scripts/local-stack.sh emulators
+
+emulators-stop: ## Stop the emulators
+	scripts/local-stack.sh emulators-stop
+
+up: venv ## pulumi up on the local stack (emulators, file backend, local cluster)
+	scripts/local-stack.sh up
+
+preview: venv ## pulumi preview --diff on the local stack
+	scripts/local-stack.sh preview
+
+refresh: venv ## pulumi refresh on the local stack
+	scripts/local-stack.sh refresh
+
+destroy: venv ## pulumi destroy on the local stack
+	scripts/local-stack.sh destroy
+
+export-state: venv ## pulumi stack export of the local stack
+	scripts/local-stack.sh export-state
+
+test: venv ## All tests; the end-to-end ones run when the toolchain is built (they say so when not)
+	$(PY) -m pytest
+
+test-unit: venv ## Everything but the end-to-end tests
+	$(PY) -m pytest -m "not e2e"
+
+test-e2e: venv ## Only the end-to-end tests (real Pulumi CLI, emulators, local cluster)
+	$(PY) -m pytest -m e2e
+
+lint: venv ## ruff
+	$(VENV)/bin/ruff check .
+
+bench: venv ## Benchmarks (print figures and ratios)
+	$(PY) -m bench
+
+clean-local: ## Forget the local stack's state and emulator data (not the toolchain cache)
+	scripts/local-stack.sh emulators-stop || true
+	rm -rf .state .run

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The local stack: file state backend in .state/, the emulators on fixed loopback ports with
+# SQLite state in .run/, the local control plane, and the Pulumi CLI built by tools/.
+# Usage: scripts/local-stack.sh {up|preview|refresh|destroy|export-state|emulators|emulators-stop|env}
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RUN=$ROOT/.run
+STACK=local
+# The local passphrase is documented in the README; it protects only emulator credentials.
+export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-cdn-ingress-local}
+export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$ROOT/.state}
+VULTR_PORT=${EMULATOR_VULTR_PORT:-18081}
+EDGIO_PORT=${EMULATOR_EDGIO_PORT:-18082}
+mkdir -p "$RUN" "$ROOT/.state"
+
+log() { printf '[local-stack] %s\n' "$*" >&2; }
+
+toolchain() {
+  tools/toolchain.sh >&2
+  # shellcheck source=/dev/null
+  source tools/env.sh
+}
+
+stack_select() {
+  pulumi stack select "$STACK" --non-interactive 2>/dev/null \
+    || pulumi stack init "$STACK" --secrets-provider passphrase --non-interactive >&2
+}
+
+emulators_running() {
+  curl -sf "http://127.0.0.1:$VULTR_PORT/_emulator/faults" >/dev/null 2>&1 \
+    && curl -sf "http://127.0.0.1:$EDGIO_PORT/_emulator/faults" >/dev/null 2>&1
+}
+
+start_emulators() {
+  if emulators_running; then log "emulators already running"; return; fi
+  toolchain; stack_select
+  # The emulators take the same credentials the stack holds (encrypted) in stacks/Pulumi.local.yaml.
+  local shortname domain
+  shortname=$(pulumi config get cdn-ingress:edgioShortname)
+  domain=$(pulumi config get cdn-ingress:originDomain)
+  EMULATOR_VULTR_API_KEY=$(pulumi config get vultr:apiKey) \
+  EMULATOR_EDGIO_USERNAME=$(pulumi config get edgio:username) \
+  EMULATOR_EDGIO_SHARED_KEY=$(pulumi config get edgio:sharedKey) \
+    nohup venv/bin/python -m emulators serve --vultr-port "$VULTR_PORT" --edgio-port "$EDGIO_PORT" \
+      --state "$RUN/emulators.sqlite" --vultr-domain "$domain" --edgio-shortname "$shortname" \
+      >"$RUN/emulators.out" 2>"$RUN/emulators.log" &
+  echo $! >"$RUN/emulators.pid"
+  for _ in $(seq 1 50); do emulators_running && { log "emulators up: $(head -1 "$RUN/emulators.out")"; return; }; sleep 0.2; done
+  log "emulators did not start; see $RUN/emulators.log"; exit 1
+}
+
+stop_emulators() {
+  if [ -f "$RUN/emulators.pid" ]; then
+    kill "$(cat "$RUN/emulators.pid")" 2>/dev/null || true
+    rm -f "$RUN/emulators.pid"
+  fi
+}
+
+start_cluster() {
+  tools/cluster.sh build >&2
+  tools/cluster.sh start >&2
+  KUBECONFIG=$(tools/cluster.sh kubeconfig)
+  export KUBECONFIG
+}
+
+prepare() {
+  toolchain; stack_select; start_emulators; start_cluster
+}
+
+case "${1:-}" in
+  up) prepare; pulumi up --yes --skip-preview --non-interactive "${@:2}" ;;
+  preview) prepare; pulumi preview --diff --non-interactive "${@:2}" ;;
+  refresh) prepare; pulumi refresh --yes --non-interactive "${@:2}" ;;
+  destroy) prepare; pulumi destroy --yes --non-interactive "${@:2}" ;;
+  export-state) toolchain; stack_select; pulumi stack export ;;
+  emulators) start_emulators ;;
+  emulators-stop) stop_emulators ;;
+  env) toolchain; start_cluster; echo "export PULUMI_BACKEND_URL=$PULUMI_BACKEND_URL KUBECONFIG=$KUBECONFIG" ;;
+  *) echo "usage: $0 {up|preview|refresh|destroy|export-state|emulators|emulators-stop|env}" >&2; exit 2 ;;
+esac
