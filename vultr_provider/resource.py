@@ -1,0 +1,49 @@
+"""The ``DnsRecordSet`` resource: ``<name>.<domain>`` with one record per address."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from vultr_provider.provider import DnsRecordSetProvider
+
+
+@dataclass(frozen=True)
+class DnsRecordSetArgs:
+    domain: pulumi.Input[str]
+    """The Vultr DNS zone, e.g. ``origin.example.com``."""
+    name: pulumi.Input[str]
+    """Name relative to the zone; ``""`` is the apex."""
+    addresses: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """One record per address (round robin)."""
+    type: pulumi.Input[str] = "A"
+    """``A`` or ``AAAA``."""
+    ttl: pulumi.Input[int] = 120
+    """Seconds, 60..86400; one TTL for the whole set."""
+    adopt: pulumi.Input[bool] = False
+    """Take over existing records with the same name, type and data instead of failing."""
+
+
+class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
+    """A round-robin name on Vultr DNS that owns exactly the records it created (or adopted)."""
+
+    domain: pulumi.Output[str]
+    name: pulumi.Output[str]
+    type: pulumi.Output[str]
+    addresses: pulumi.Output[list[str]]
+    ttl: pulumi.Output[int]
+    adopt: pulumi.Output[bool]
+    fqdn: pulumi.Output[str]
+    """``<name>.<domain>``."""
+    record_ids: pulumi.Output[dict[str, str]]
+    """Record id per address: what this resource owns."""
+
+    def __init__(self, resource_name: str, args: DnsRecordSetArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        props = {"domain": args.domain, "name": args.name, "addresses": args.addresses,
+                 "type": args.type, "ttl": args.ttl, "adopt": args.adopt,
+                 "fqdn": None, "record_ids": None}
+        super().__init__(DnsRecordSetProvider(), resource_name, props, opts)
