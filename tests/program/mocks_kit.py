@@ -1,0 +1,88 @@
+"""Run the real ``__main__.py`` under Pulumi's mocks and record what it registers."""
+
+from __future__ import annotations
+
+import json
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = "cdn-ingress"
+RULE = "pulumi-python:dynamic/edgio:DeliveryRule"
+RECORDS = "pulumi-python:dynamic/vultr:DnsRecordSet"
+STATUS = "pulumi-python:dynamic/cdn:IngressStatus"
+ORIGIN_DOMAIN = "origin.example.com"
+NODE_PORT_BASE = 30080
+
+
+def is_unknown(value: Any) -> bool:
+    return value == rpc.UNKNOWN or isinstance(value, pulumi.output.Unknown)
+
+
+class Recorder(pulumi.runtime.Mocks):
+    """Answers like the real providers would, for what the program reads back."""
+
+    def __init__(self, preview: bool) -> None:
+        self.preview = preview
+        self.registered: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.registered.append(args)
+        outputs = dict(args.inputs)
+        if args.typ == "kubernetes:core/v1:Service" and not self.preview:
+            ports = [dict(p) for p in outputs["spec"]["ports"]]
+            for index, port in enumerate(ports):
+                port.setdefault("nodePort", NODE_PORT_BASE + index)
+            outputs["spec"] = {**outputs["spec"], "ports": ports}
+        if args.typ == RECORDS and not self.preview:
+            outputs["fqdn"] = f"{args.inputs['name']}.{args.inputs['domain']}"
+            outputs["record_ids"] = {a: f"id-{a}" for a in args.inputs["addresses"]}
+        if args.typ == RULE and not self.preview:
+            inputs = args.inputs
+            outputs.update(uuid=f"uuid-{args.name}", version=1, state="COMPLETED",
+                           published_url=f"https://{inputs['published_hostname']}{inputs['published_path']}")
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        return {}, []
+
+    def of_type(self, typ: str) -> list[pulumi.runtime.MockResourceArgs]:
+        return [r for r in self.registered if r.typ == typ]
+
+
+@dataclass
+class Run:
+    mocks: Recorder
+    routes: dict[str, Any] = field(default_factory=dict)
+    urns: list[str] = field(default_factory=list)
+
+
+def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | None = None,
+                **config: Any) -> Run:
+    """Execute ``__main__.py`` with mocks and the given project config (camelCase keys)."""
+    mocks = mocks or Recorder(preview)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=preview)
+    values = {"manifestsPath": str(manifests), "originDomain": ORIGIN_DOMAIN,
+              "edgioShortname": "cstradtman", "originAddresses": ["198.51.100.1", "198.51.100.2"],
+              **config}
+    pulumi.runtime.set_all_config({
+        f"{PROJECT}:{key}": value if isinstance(value, str) else json.dumps(value)
+        for key, value in values.items()
+    })
+    run = Run(mocks)
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[Any]:
+        namespace = runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
+        app = namespace["app"]
+        resources = [*app.objects.values(), *app.origins.values(), *app.rules.values(), *app.statuses]
+        return pulumi.Output.all(app.routes, *[r.urn for r in resources]).apply(
+            lambda values: (run.routes.update(values[0] or {}), run.urns.extend(values[1:])))
+
+    program()
+    return run
