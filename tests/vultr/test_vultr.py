@@ -1,0 +1,190 @@
+"""Vultr client and DnsRecordSet provider against the emulator on loopback, directly and
+through the SDK's provider server over gRPC."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+
+from restkit import RetryPolicy
+from tests.conftest import VULTR_TEST_KEY
+from tests.support.emulator import Emulators
+from tests.support.provider_server import UNKNOWN, ProviderServer, secret, urn
+from vultr_provider import (
+    VultrAuthError, VultrBadRequest, VultrClient, VultrConflict, VultrNotFound, VultrRateLimited)
+from vultr_provider.provider import DnsRecordSetProvider
+
+ZONE = "origin.example.com"
+TYPE = "pulumi-python:dynamic/vultr:DnsRecordSet"
+FAST = RetryPolicy(base_delay=0.01, max_delay=0.05, deadline=10)
+
+
+def client(emulators: Emulators, key: str = VULTR_TEST_KEY) -> VultrClient:
+    return VultrClient(key, endpoint=emulators.vultr, requests_per_second=500, retry=FAST)
+
+
+def provider(emulators: Emulators) -> DnsRecordSetProvider:
+    emulators.faults("vultr", rate_limit_per_second=0)  # the limit has a test of its own
+    p = DnsRecordSetProvider()
+    p.configure(ConfigureRequest(Config({"vultr:apiKey": VULTR_TEST_KEY, "vultr:endpoint": emulators.vultr,
+                                         "vultr:requestsPerSecond": "500"}, "cdn-ingress")))
+    return p
+
+
+def props(**changes: Any) -> dict[str, Any]:
+    return {"domain": ZONE, "name": "pywai", "type": "A", "addresses": ["198.51.100.2", "198.51.100.1"],
+            "ttl": 120, "adopt": False, **changes}
+
+
+def test_wrong_key_is_401_without_the_key_in_the_message(emulators: Emulators) -> None:
+    with pytest.raises(VultrAuthError) as caught:
+        client(emulators, key="wrong-key-123").list_domains()
+    assert "Vultr list_domains failed: 401 for GET /domains" in str(caught.value)
+    assert "wrong-key-123" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "text"), [
+    ({"data": "not-an-ip"}, VultrBadRequest, "must be an IP address"),
+    ({"data": "198.51.100.9", "ttl": 999}, VultrBadRequest, "must share one TTL"),
+], ids=["bad-data", "mixed-ttl"])
+def test_client_400s(emulators: Emulators, kwargs: dict[str, Any], error: type, text: str) -> None:
+    c = client(emulators)
+    c.create_record(ZONE, name="www", type="A", data="198.51.100.8", ttl=120)
+    with pytest.raises(error, match=text):
+        c.create_record(ZONE, name="www", type="A", **{"data": "x", "ttl": 120, **kwargs})
+
+
+def test_missing_record_is_404(emulators: Emulators) -> None:
+    with pytest.raises(VultrNotFound, match="404 for GET /domains/origin.example.com/records/nope"):
+        client(emulators).get_record(ZONE, "nope")
+
+
+def test_rate_limit_429_after_retries(emulators: Emulators) -> None:
+    emulators.faults("vultr", burst_429_rate=1.0, burst_429_length=100)
+    with pytest.raises(VultrRateLimited, match="429"):
+        client(emulators).list_domains()
+
+
+def test_listing_walks_past_500_records(emulators: Emulators) -> None:
+    emulators.faults("vultr", rate_limit_per_second=0)
+    c = client(emulators)
+    for i in range(520):
+        c.create_record(ZONE, name=f"n{i}", type="A", data="198.51.100.1", ttl=120, known_ids=set())
+    emulators.admin("vultr", "DELETE", "calls")
+    assert len(c.list_records(ZONE)) == 520
+    pages = [call for call in emulators.calls("vultr") if call["method"] == "GET"]
+    assert len(pages) == 2
+
+
+def test_create_read_update_delete_directly(emulators: Emulators) -> None:
+    p = provider(emulators)
+    foreign = client(emulators).create_record(ZONE, name="other", type="A", data="203.0.113.7", ttl=120)
+    created = p.create(props())
+    assert created.id == f"{ZONE}/pywai/A"
+    assert created.outs["fqdn"] == f"pywai.{ZONE}"
+    assert sorted(created.outs["record_ids"]) == ["198.51.100.1", "198.51.100.2"]
+    updated = p.update(created.id, created.outs, props(addresses=["198.51.100.2", "198.51.100.3"])).outs
+    assert sorted(updated["record_ids"]) == ["198.51.100.2", "198.51.100.3"]
+    assert updated["record_ids"]["198.51.100.2"] == created.outs["record_ids"]["198.51.100.2"]
+    retimed = p.update(created.id, updated, props(addresses=updated["addresses"], ttl=300)).outs
+    live = client(emulators).list_records(ZONE)
+    assert {r["ttl"] for r in live if r["id"] in retimed["record_ids"].values()} == {300}
+    p.delete(created.id, retimed)
+    left = client(emulators).list_records(ZONE)
+    assert [r["id"] for r in left] == [foreign["id"]]
+
+
+def test_update_creates_before_it_deletes(emulators: Emulators) -> None:
+    p = provider(emulators)
+    created = p.create(props(addresses=["198.51.100.1"]))
+    emulators.admin("vultr", "DELETE", "calls")
+    p.update(created.id, created.outs, props(addresses=["198.51.100.5"]))
+    writes = [c["method"] for c in emulators.calls("vultr") if c["method"] in ("POST", "DELETE")]
+    assert writes == ["POST", "DELETE"]
+
+
+def test_collision_with_a_foreign_record_names_it(emulators: Emulators) -> None:
+    foreign = client(emulators).create_record(ZONE, name="pywai", type="A", data="198.51.100.1", ttl=120)
+    with pytest.raises(VultrConflict, match=f"id={foreign['id']} pywai.{ZONE} A 198.51.100.1"):
+        provider(emulators).create(props())
+    adopted = provider(emulators).create(props(adopt=True))
+    assert adopted.outs["record_ids"]["198.51.100.1"] == foreign["id"]
+
+
+def test_refresh_shows_out_of_band_changes_and_gone(emulators: Emulators) -> None:
+    p = provider(emulators)
+    created = p.create(props())
+    gone_id = created.outs["record_ids"]["198.51.100.1"]
+    client(emulators).delete_record(ZONE, gone_id)
+    read = p.read(created.id, created.outs)
+    assert read.outs["addresses"] == ["198.51.100.2"] and read.inputs["addresses"] == ["198.51.100.2"]
+    client(emulators).delete_record(ZONE, created.outs["record_ids"]["198.51.100.2"])
+    assert p.read(created.id, created.outs).id == ""
+
+
+def test_check_reports_every_problem() -> None:
+    result = DnsRecordSetProvider().check({}, props(domain="bad domain", name="x.origin.example.com",
+                                                    addresses=["1.2.3.4", "zz"], ttl=5))
+    reasons = [f.reason for f in result.failures]
+    assert "domain='bad domain': must be the zone's lower-case FQDN without a trailing dot, e.g. 'example.com'" in reasons
+    assert "addresses[1]='zz': not an IP address" in reasons
+    assert "ttl=5: must be a whole number of seconds from 60 to 86400" in reasons
+
+
+def test_diff_uses_old_outputs() -> None:
+    outs = {**props(), "addresses": ["198.51.100.1", "198.51.100.2"], "fqdn": "x", "record_ids": {}}
+    p = DnsRecordSetProvider()
+    assert p.diff("id", outs, props()).changes is False
+    assert p.diff("id", outs, props(ttl=300)).replaces == []
+    assert p.diff("id", outs, props(name="other")).replaces == ["name"]
+
+
+def test_through_the_provider_server(emulators: Emulators) -> None:
+    with ProviderServer(DnsRecordSetProvider()) as server:
+        server.configure({"vultr:apiKey": secret(VULTR_TEST_KEY), "vultr:endpoint": emulators.vultr,
+                          "vultr:requestsPerSecond": "500"})
+        name = urn(TYPE, "default/pywai")
+        inputs, failures = server.check(name, {}, props(addresses=UNKNOWN))
+        assert failures == []
+        inputs, failures = server.check(name, {}, props())
+        assert failures == [] and inputs["addresses"] == ["198.51.100.1", "198.51.100.2"]
+        id_, outs = server.create(name, inputs)
+        assert outs["fqdn"] == f"pywai.{ZONE}"
+        diff = server.diff(name, id_, outs, props(addresses=["198.51.100.1"]))
+        assert list(diff.replaces) == [] and diff.changes == diff.DIFF_SOME
+        outs = server.update(name, id_, outs, props(addresses=["198.51.100.1"]))
+        read_id, read_outs, _ = server.read(name, id_, outs)
+        assert read_id == id_ and read_outs["addresses"] == ["198.51.100.1"]
+        server.delete(name, id_, outs)
+    assert client(emulators).list_records(ZONE) == []
+    assert VULTR_TEST_KEY not in server.stderr()
+    assert VULTR_TEST_KEY not in server.provider_blob
+
+
+def test_fault_run_ends_with_exactly_the_intended_records(emulators: Emulators) -> None:
+    c = client(emulators)
+    foreign = [c.create_record(ZONE, name=f"set{i}", type="A", data="203.0.113.9", ttl=120)["id"] for i in range(5)]
+    emulators.faults("vultr", error_rate=0.1, burst_429_rate=0.02, drop_rate=0.03, lost_response_rate=0.1, seed=7)
+    p, states, operations = provider(emulators), {}, 0
+    for round_ in range(5):
+        for i in range(5):
+            addresses = [f"198.51.100.{(round_ + i + k) % 50 + 1}" for k in range(3)]
+            if i in states:
+                states[i] = p.update("x", states[i], props(name=f"set{i}", addresses=addresses)).outs
+            else:
+                states[i] = p.create(props(name=f"set{i}", addresses=addresses)).outs
+            operations += 1
+    emulators.faults("vultr", error_rate=0, burst_429_rate=0, drop_rate=0, lost_response_rate=0)
+    live = c.list_records(ZONE)
+    calls = len(emulators.calls("vultr"))
+    ours = {rid for s in states.values() for rid in s["record_ids"].values()}
+    intended = {(f"set{i}", a) for i, s in states.items() for a in s["addresses"]}
+    actual = {(r["name"], r["data"]) for r in live if r["id"] not in foreign}
+    lost, extra = intended - actual, len(live) - len(foreign) - len(intended)
+    foreign_left = sum(1 for r in live if r["id"] in foreign)
+    print(f"\nvultr fault run: {operations} resource operations, {calls} HTTP calls; lost={len(lost)} "
+          f"duplicated={extra} foreign_touched={len(foreign) - foreign_left}")
+    assert (lost, extra, foreign_left) == (set(), 0, len(foreign))
+    assert ours == {r["id"] for r in live if r["id"] not in foreign}
