@@ -52,8 +52,19 @@ def _known(value: Any) -> bool:
     return True
 
 
+def _whole(value: Any) -> Any:
+    """Numbers cross the engine's wire as doubles: give whole ones back their int type."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    return value
+
+
 def _normal(props: dict[str, Any]) -> dict[str, Any]:
-    return {**DEFAULTS, **{k: props[k] for k in INPUTS if k in props and props[k] is not None}}
+    return {**DEFAULTS, **{k: _whole(props[k]) for k in INPUTS if k in props and props[k] is not None}}
 
 
 def check_inputs(p: dict[str, Any]) -> list[CheckFailure]:

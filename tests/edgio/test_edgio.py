@@ -1,0 +1,167 @@
+"""Edgio signing, client and DeliveryRule provider against the emulator on loopback."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+import requests
+from pulumi.dynamic import Config, ConfigureRequest
+
+from edgio_provider import EdgioAuthError, EdgioBadRequest, EdgioClient, EdgioConflict, EdgioNotFound
+from edgio_provider.client import make_signer, signature
+from edgio_provider.provider import DeliveryRuleProvider, payload
+from restkit import RetryPolicy
+from tests.conftest import EDGIO_TEST_KEY, EDGIO_TEST_USER
+from tests.support.emulator import Emulators
+from tests.support.provider_server import ProviderServer, secret, urn
+
+KEY = bytes.fromhex(EDGIO_TEST_KEY)
+STAMP = "1700000000000"
+FAST = RetryPolicy(base_delay=0.01, max_delay=0.05, deadline=10)
+TYPE = "pulumi-python:dynamic/edgio:DeliveryRule"
+
+
+@pytest.mark.parametrize(("method", "url", "query", "body", "expected"), [
+    ("GET", "https://apis.llnw.com/config-api/v1/svcinst/delivery/shortname/acme", "size=10&page=1", b"",
+     "1cce2171beea556239fa64bf7e24b32d10acdf964ebcc21a5d17cb81eab0f71c"),
+    ("POST", "https://apis.llnw.com/config-api/v1/svcinst/delivery", "",
+     b'{"accounts": [{"shortname": "acme"}], "body": {"serviceKey": {"name": "delivery"}}}',
+     "98973ccc4abf8740da863c52fee89c7ae4de2f34679e16d973b1174891638873"),
+    ("DELETE", "https://apis.llnw.com/config-api/v1/svcinst/delivery/78df6c87-b19f-42cb-bee7-263ec58e3950", "",
+     b"null", "369587d8896836ea5780573de5f956b9b4d843381d0ee088149cda7471681b59"),
+], ids=["get", "post", "delete"])
+def test_contract_vectors(method: str, url: str, query: str, body: bytes, expected: str) -> None:
+    assert signature(KEY, method, url, query, STAMP, body) == expected
+
+
+def signed(emulators: Emulators, method: str, path: str, *, body: bytes = b"", query: str = "",
+           key: bytes = KEY, clock: float | None = None, tamper: dict[str, Any] | None = None) -> requests.Response:
+    url = emulators.edgio + path + (f"?{query}" if query else "")
+    prepared = requests.Request(method, url, data=body or None,
+                                headers={"Content-Type": "application/json"}).prepare()
+    make_signer(EDGIO_TEST_USER, key, clock=(lambda: clock) if clock else time.time)(prepared)
+    for name, value in (tamper or {}).items():
+        setattr(prepared, name, value)
+    with requests.Session() as session:
+        return session.send(prepared, timeout=10)
+
+
+@pytest.mark.parametrize("case", ["tampered-body", "tampered-query", "wrong-key", "expired", "wrong-host"])
+def test_bad_signatures_are_401(emulators: Emulators, case: str) -> None:
+    path, query, body = "/svcinst/delivery/validate", "", b'{"a": 1}'
+    kwargs: dict[str, Any] = {}
+    if case == "tampered-body":
+        kwargs["tamper"] = {"body": b'{"a": 2}'}
+    elif case == "tampered-query":
+        path, body, query = "/svcinst/delivery/shortname/acme", b"", "size=10"
+        kwargs["tamper"] = {"url": emulators.edgio + path + "?size=11"}
+    elif case == "wrong-key":
+        kwargs["key"] = bytes(16)
+    elif case == "expired":
+        kwargs["clock"] = time.time() - 301
+    else:
+        kwargs["tamper"] = {"url": emulators.edgio.replace("127.0.0.1", "localhost") + path}
+    method = "GET" if case == "tampered-query" else "POST"
+    response = signed(emulators, method, path, body=body, query=query, **kwargs)
+    assert response.status_code == 401, response.text
+    assert EDGIO_TEST_KEY not in response.text
+
+
+def test_delete_with_null_body_verifies(emulators: Emulators) -> None:
+    assert signed(emulators, "DELETE", "/svcinst/delivery/nope", body=b"null").status_code == 404
+
+
+def client(emulators: Emulators, key: str = EDGIO_TEST_KEY) -> EdgioClient:
+    return EdgioClient(EDGIO_TEST_USER, key, endpoint=emulators.edgio, requests_per_second=500, retry=FAST)
+
+
+def test_foreign_shortname_is_403(emulators: Emulators) -> None:
+    with pytest.raises(EdgioAuthError, match="403 for GET /svcinst/delivery/shortname/nobody"):
+        client(emulators).list_rules("nobody")
+
+
+def test_wrong_key_message_has_no_key(emulators: Emulators) -> None:
+    with pytest.raises(EdgioAuthError) as caught:
+        client(emulators, key="ff" * 16).list_rules("acme")
+    assert "ff" * 16 not in str(caught.value) and "401" in str(caught.value)
+
+
+def inputs(**changes: Any) -> dict[str, Any]:
+    return {"shortname": "acme", "published_hostname": "www.acme.s.llnwi.net", "published_path": "/shop",
+            "source_hostname": "pywai.origin.example.com", "source_port": 30080, **changes}
+
+
+def provider(emulators: Emulators) -> DeliveryRuleProvider:
+    p = DeliveryRuleProvider()
+    p.configure(ConfigureRequest(Config({"edgio:username": EDGIO_TEST_USER, "edgio:sharedKey": EDGIO_TEST_KEY,
+                                         "edgio:endpoint": emulators.edgio, "edgio:requestsPerSecond": "500",
+                                         "edgio:pollSeconds": "0.01"}, "cdn-ingress")))
+    return p
+
+
+def test_lifecycle_directly(emulators: Emulators) -> None:
+    p = provider(emulators)
+    created = p.create(p.check({}, inputs()).inputs)
+    assert created.outs["state"] == "COMPLETED" and created.outs["version"] == 1
+    assert created.outs["published_url"] == "https://www.acme.s.llnwi.net/shop"
+    updated = p.update(created.id, created.outs, inputs(source_port=30081)).outs
+    assert updated["version"] == 2
+    assert client(emulators).get(created.id)["body"]["protocolSets"][0]["sourcePort"] == 30081
+    p.delete(created.id, updated)
+    with pytest.raises(EdgioNotFound):
+        client(emulators).get(created.id)
+    assert p.read(created.id, updated).id == ""
+
+
+def test_foreign_rule_is_a_conflict_naming_its_uuid(emulators: Emulators) -> None:
+    p = provider(emulators)
+    foreign = client(emulators).create(payload(p.check({}, inputs()).inputs))
+    with pytest.raises(EdgioConflict, match=f"uuid={foreign['uuid']}"):
+        p.create(p.check({}, inputs()).inputs)
+    with pytest.raises(EdgioBadRequest, match="409"):
+        client(emulators).create(payload(p.check({}, inputs()).inputs))
+
+
+def test_concurrent_edit_is_refused_until_refresh(emulators: Emulators) -> None:
+    p = provider(emulators)
+    created = p.create(p.check({}, inputs()).inputs)
+    live = client(emulators).get(created.id)
+    live["body"]["sourceHostname"] = "elsewhere.example.com"
+    client(emulators).update(created.id, {"accounts": live["accounts"], "body": live["body"]})
+    with pytest.raises(EdgioConflict, match="state has version 1, live is version 2"):
+        p.update(created.id, created.outs, inputs(source_port=1))
+    refreshed = p.read(created.id, created.outs)
+    assert refreshed.inputs["source_hostname"] == "elsewhere.example.com"
+    assert p.update(created.id, refreshed.outs, inputs(source_port=1)).outs["version"] == 3
+
+
+def test_check_and_diff() -> None:
+    p = DeliveryRuleProvider()
+    reasons = [f.reason for f in p.check({}, inputs(published_path="shop", source_port=0)).failures]
+    assert "published_path='shop': must start with '/' and contain no spaces" in reasons
+    assert "source_port=0: must be a port number from 1 to 65535" in reasons
+    outs = {**p.check({}, inputs()).inputs, "uuid": "u", "version": 1}
+    assert p.diff("u", outs, inputs()).changes is False
+    assert p.diff("u", outs, inputs(profile_name="Other")).replaces == ["profile_name"]
+    assert p.diff("u", outs, inputs(adopt=True)).changes is False
+
+
+def test_through_the_provider_server(emulators: Emulators) -> None:
+    with ProviderServer(DeliveryRuleProvider()) as server:
+        server.configure({"edgio:username": EDGIO_TEST_USER, "edgio:sharedKey": secret(EDGIO_TEST_KEY),
+                          "edgio:endpoint": emulators.edgio, "edgio:requestsPerSecond": "500",
+                          "edgio:pollSeconds": "0.01"})
+        name = urn(TYPE, "www.acme.s.llnwi.net/shop")
+        checked, failures = server.check(name, {}, inputs())
+        assert failures == []
+        id_, outs = server.create(name, checked)
+        assert outs["state"] == "COMPLETED"
+        _, read_outs, read_inputs = server.read(name, id_, outs)
+        assert read_inputs["source_port"] == 30080
+        server.delete(name, id_, outs)
+    assert EDGIO_TEST_KEY not in server.stderr() and EDGIO_TEST_KEY not in server.provider_blob
+    calls = json.dumps(emulators.calls("edgio"))
+    assert EDGIO_TEST_KEY not in calls
