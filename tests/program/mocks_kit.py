@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import runpy
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | Non
                 **config: Any) -> Run:
     """Execute ``__main__.py`` with mocks and the given project config (camelCase keys)."""
     mocks = mocks or Recorder(preview)
+    asyncio.set_event_loop(asyncio.new_event_loop())  # Pulumi's test runner uses the current loop
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=preview)
     values = {"manifestsPath": str(manifests), "originDomain": ORIGIN_DOMAIN,
               "edgioShortname": "cstradtman", "originAddresses": ["198.51.100.1", "198.51.100.2"],

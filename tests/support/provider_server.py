@@ -27,7 +27,11 @@ def secret(value: Any) -> dict[str, Any]:
 
 
 def _serialize(props: dict[str, Any]) -> struct_pb2.Struct:
-    return asyncio.run(rpc.serialize_properties(props, {}))
+    loop = asyncio.new_event_loop()  # not asyncio.run: it would unset the thread's current loop
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(props, {}))
+    finally:
+        loop.close()
 
 
 def _plain(struct: struct_pb2.Struct) -> dict[str, Any]:
