@@ -149,10 +149,10 @@ build_k8s_provider() {
     rm -rf "$w"; cp -r "$src" "$w"; chmod -R u+w "$w"
     (
       cd "$w"
-      # The module replaces sdk/v4 with a local path that is not in the module zip; the provider's own
-      # packages do not import it, so drop the replace. Its embedded schema files are generated, not shipped.
-      go mod edit -dropreplace=github.com/pulumi/pulumi-kubernetes/sdk/v4
-      go mod edit -droprequire=github.com/pulumi/pulumi-kubernetes/sdk/v4
+      # The module replaces sdk/v4 with a local path that is not in the module zip: require a served
+      # sdk/v4 release instead (see tools/versions.sh). Its embedded schema files are generated, not shipped.
+      go mod edit -dropreplace=github.com/pulumi/pulumi-kubernetes/sdk/v4 \
+        -require="github.com/pulumi/pulumi-kubernetes/sdk/v4@$K8S_SDK_VERSION"
       (cd cmd/pulumi-resource-kubernetes && VERSION=$K8S_PLUGIN_VERSION go run generate.go)
       go build -trimpath \
         -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_PLUGIN_VERSION" \

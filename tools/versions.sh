@@ -18,6 +18,10 @@ LANGHOST_VERSION=1.0.0
 K8S_PYPI_VERSION=4.25.0a1768448096
 K8S_PLUGIN_VERSION=4.25.0-alpha.1768448096
 K8S_PROVIDER_PSEUDO=v4.0.0-20260115033456-f47bc2d6f199
+# That commit builds against its own sdk/v4 (v4.24.0 through a local replace), which the proxy does
+# not serve; v4.22.2 is the newest served release not newer than it. Newer ones (v4.29+) pull in a
+# pulumi sdk/v3 that the provider's pkg/v3 v3.215.0 does not compile against.
+K8S_SDK_VERSION=v4.22.2
 
 # Local control plane.
 KUBE_VERSION=1.36.1

@@ -1,0 +1,95 @@
+"""End-to-end fixtures: the real Pulumi CLI, the emulators on loopback, the local cluster.
+
+Skipped, with the reason, when ``tools/toolchain.sh --check`` reports something not built.
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.emulator import Emulators
+from tests.support.pulumi_cli import ROOT, Project, toolchain_problem
+
+DOMAIN = "origin.example.com"
+SHORTNAME = "cstradtman"
+
+_problem = toolchain_problem()
+if _problem is None:
+    _cluster = subprocess.run([str(ROOT / "tools" / "toolchain.sh"), "--check", "cluster"],
+                              capture_output=True, text=True, check=False)
+    if _cluster.returncode != 0:
+        _problem = _cluster.stdout.strip()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if _problem is None:
+        return
+    skip = pytest.mark.skip(reason=f"toolchain not built (make toolchain): {_problem.splitlines()[-1]}")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def kubeconfig() -> str:
+    subprocess.run([str(ROOT / "tools" / "cluster.sh"), "start"], check=True)
+    return subprocess.run([str(ROOT / "tools" / "cluster.sh"), "kubeconfig"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def kube(kubeconfig: str) -> Any:
+    from kubernetes import client, config
+
+    return client.ApiClient(config.new_client_from_config(config_file=kubeconfig).configuration)
+
+
+@pytest.fixture(scope="module")
+def namespace(kube: Any) -> Iterator[str]:
+    from kubernetes import client
+
+    name = f"e2e-{secrets.token_hex(3)}"
+    core = client.CoreV1Api(kube)
+    core.create_namespace({"metadata": {"name": name}})
+    yield name
+    core.delete_namespace(name)
+
+
+@pytest.fixture(scope="module")
+def creds() -> dict[str, str]:
+    return {"vultr": "E2E" + secrets.token_hex(16).upper(), "edgio_user": "e2e@example.com",
+            "edgio_key": secrets.token_hex(32)}
+
+
+@pytest.fixture(scope="module")
+def cloud(creds: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulators]:
+    state = tmp_path_factory.mktemp("emulators") / "state.sqlite"
+    emulators = Emulators("--vultr-api-key", creds["vultr"], "--vultr-domain", DOMAIN,
+                          "--edgio-username", creds["edgio_user"], "--edgio-shared-key", creds["edgio_key"],
+                          "--edgio-shortname", SHORTNAME, "--edgio-shortname", "someone-else",
+                          "--state", str(state))
+    yield emulators
+    emulators.stop()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory, kubeconfig: str, namespace: str, cloud: Emulators,
+            creds: dict[str, str]) -> Project:
+    work: Path = tmp_path_factory.mktemp("project")
+    proj = Project(work, kubeconfig=kubeconfig, namespace=namespace)
+    proj.init_stack("e2e", {
+        "cdn-ingress:originDomain": DOMAIN,
+        "cdn-ingress:edgioShortname": SHORTNAME,
+        "cdn-ingress:deployTimeoutSeconds": "60",
+        "vultr:endpoint": cloud.vultr,
+        "edgio:endpoint": cloud.edgio,
+        "edgio:pollSeconds": "0.2",
+        "edgio:username": creds["edgio_user"],
+    }, {"vultr:apiKey": creds["vultr"], "edgio:sharedKey": creds["edgio_key"]})
+    return proj
