@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +17,7 @@ from urllib.parse import quote
 import requests
 
 from edgio_provider.errors import EdgioConfigError, EdgioTransportError, error_for_status
-from restkit import OutcomeUnknown, RateLimiter, RetryPolicy, Transport, TransportError, shorten
+from restkit import OutcomeUnknown, RateLimiter, RetryPolicy, Transport
 
 DEFAULT_ENDPOINT = "https://apis.llnw.com/config-api/v1"
 PAGE_SIZE = 100
@@ -62,19 +61,10 @@ class EdgioClient:
 
     def _call(self, operation: str, method: str, path: str, *, body: Any = None,
               params: dict[str, Any] | None = None, idempotent: bool = True) -> requests.Response:
-        data = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json"} if data is not None else None
-        try:
-            response = self._transport.send(method, path, params=params, body=data,
-                                            idempotent=idempotent, headers=headers)
-        except OutcomeUnknown:
-            raise
-        except TransportError as exc:
-            raise EdgioTransportError(f"Edgio {operation} failed: {exc}") from exc
-        if response.status_code >= 400:
-            detail = shorten(response.text or response.reason or "")
-            raise error_for_status(response.status_code)(operation, response.status_code, method, path, detail)
-        return response
+        return self._transport.json(
+            f"Edgio {operation}", method, path, body=body, params=params, idempotent=idempotent,
+            transport_error=EdgioTransportError,
+            status_error=lambda op, status, m, p, detail: error_for_status(status)(operation, status, m, p, detail))
 
     def _pages(self, operation: str, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -117,6 +118,27 @@ class Transport:
                 delay = self.retry.backoff(attempt, None, self._rng)
             remaining = self.retry.deadline - (time.monotonic() - started)
             self._sleep(max(0.0, min(delay, remaining)))
+
+    def json(self, operation: str, method: str, path: str, *, body: Any = None,
+             params: Mapping[str, Any] | None = None, idempotent: bool = True,
+             transport_error: Callable[[str], Exception],
+             status_error: Callable[[str, int, str, str, str], Exception]) -> requests.Response:
+        """``send`` with a JSON body; a 4xx/5xx answer raises ``status_error(operation, status,
+        method, path, shortened body)``, a transport failure ``transport_error(message)``.
+        OutcomeUnknown passes through untouched: the caller must look the object up."""
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if data is not None else None
+        try:
+            response = self.send(method, path, params=params, body=data, idempotent=idempotent,
+                                 headers=headers)
+        except OutcomeUnknown:
+            raise
+        except TransportError as exc:
+            raise transport_error(f"{operation} failed: {exc}") from exc
+        if response.status_code >= 400:
+            detail = shorten(response.text or response.reason or "")
+            raise status_error(operation, response.status_code, method, path, detail)
+        return response
 
     def _attempt(self, method: str, path: str, params: Mapping[str, Any] | None,
                  body: bytes | None, headers: Mapping[str, str] | None

@@ -251,6 +251,7 @@ main() {
   case "${1:-}" in
     --check) mode=check; group=${2:-all} ;;
     --print-bin) echo "$BIN"; return 0 ;;
+    --build-steps) go_env; build_group "$2"; return 0 ;;  # internal: the steps, run by main
     -h|--help) sed -n '2,13p' "$0"; return 0 ;;
     "") ;;
     *) group=$1 ;;
@@ -275,10 +276,12 @@ main() {
   LOG=$LOGS/toolchain-$group.log
   local start=$SECONDS
   say "building into $BIN (log: $LOG)"
-  {
-    echo "=== $(date -u +%FT%TZ) tools/toolchain.sh $group"
-    build_group "$group"
-  } >>"$LOG" 2>&1 || { say "FAILED; last lines of $LOG:"; tail -25 "$LOG" >&2; exit 1; }
+  echo "=== $(date -u +%FT%TZ) tools/toolchain.sh $group" >>"$LOG"
+  # A separate process: `set -e` does not apply inside a command that is the left side of `||`,
+  # so a failed step would otherwise be ignored and the next one would run.
+  local rc=0
+  bash "$0" --build-steps "$group" >>"$LOG" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then say "FAILED (exit $rc); last lines of $LOG:"; tail -25 "$LOG" >&2; exit "$rc"; fi
   say "done in $((SECONDS - start)) s; $(du -sh "$BIN" | cut -f1) of binaries in $BIN"
 }
 

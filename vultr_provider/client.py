@@ -6,14 +6,13 @@ Follows vultr-dns-api.md: Bearer auth, cursor pagination (per_page up to 500), 4
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterator
 from typing import Any, cast
 from urllib.parse import quote
 
 import requests
 
-from restkit import OutcomeUnknown, RateLimiter, RetryPolicy, Transport, TransportError, shorten
+from restkit import OutcomeUnknown, RateLimiter, RetryPolicy, Transport
 from vultr_provider.errors import VultrTransportError, error_for_status
 from vultr_provider.types import DnsRecord, Domain
 
@@ -39,19 +38,10 @@ class VultrClient:
 
     def _call(self, operation: str, method: str, path: str, *, body: Any = None,
               params: dict[str, Any] | None = None, idempotent: bool = True) -> requests.Response:
-        data = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json"} if data is not None else None
-        try:
-            response = self._transport.send(method, path, params=params, body=data,
-                                            idempotent=idempotent, headers=headers)
-        except OutcomeUnknown:
-            raise
-        except TransportError as exc:
-            raise VultrTransportError(f"Vultr {operation} failed: {exc}") from exc
-        if response.status_code >= 400:
-            detail = shorten(response.text or response.reason or "")
-            raise error_for_status(response.status_code)(operation, response.status_code, method, path, detail)
-        return response
+        return self._transport.json(
+            f"Vultr {operation}", method, path, body=body, params=params, idempotent=idempotent,
+            transport_error=VultrTransportError,
+            status_error=lambda op, status, m, p, detail: error_for_status(status)(operation, status, m, p, detail))
 
     def _pages(self, operation: str, path: str, key: str) -> Iterator[dict[str, Any]]:
         cursor = ""
