@@ -171,7 +171,7 @@ class DnsRecordSetProvider(ResourceProvider):
                 if record["ttl"] != p["ttl"] and owned.get(record["data"]) == record["id"]:
                     client.update_record(p["domain"], record["id"], ttl=p["ttl"])
         except Exception:
-            self._undo(p["domain"], owned, keep={r["id"] for r in collisions})
+            self._undo(p, owned, known=known, attempted=set(p["addresses"]))
             raise
         return CreateResult(_set_id(p), self._outputs(p, owned))
 
@@ -185,16 +185,19 @@ class DnsRecordSetProvider(ResourceProvider):
         if owned and any(live[rid]["ttl"] != p["ttl"] for rid in owned.values()):
             owned = self._retime(p, owned, wanted)
         made: dict[str, str] = {}
+        known, missing = set(live), wanted - set(owned)
         try:
-            known = set(live)
-            for address in sorted(wanted - set(owned), key=_sort_key):
+            for address in sorted(missing, key=_sort_key):
                 made[address] = client.create_record(p["domain"], name=p["name"], type=p["type"],
                                                      data=address, ttl=p["ttl"], known_ids=known)["id"]
+            for address in set(owned) - wanted:  # only after the new ones exist: no gap
+                self._delete(p["domain"], owned[address])
+                del owned[address]
         except Exception:
-            self._undo(p["domain"], made, keep=set())
+            # A failed update leaves the old state in Pulumi: the records this run made would be
+            # nobody's, so they go. What is still live of the old set stays (never zero records).
+            self._undo(p, made, known=known, attempted=missing)
             raise
-        for address in set(owned) - wanted:  # only after the new ones exist: no gap
-            self._delete(p["domain"], owned.pop(address))
         return UpdateResult(self._outputs(p, {**owned, **made}))
 
     def _retime(self, p: dict[str, Any], owned: dict[str, str], wanted: set[str]) -> dict[str, str]:
@@ -228,13 +231,23 @@ class DnsRecordSetProvider(ResourceProvider):
         except VultrNotFound:
             pass  # gone already: the goal of a delete
 
-    def _undo(self, domain: str, made: dict[str, str], keep: set[str]) -> None:
-        for record_id in made.values():
-            if record_id not in keep:
-                try:
-                    self._delete(domain, record_id)
-                except Exception:  # best effort; the original error is what the user must see
-                    pass
+    def _undo(self, p: dict[str, Any], made: dict[str, str], *, known: set[str], attempted: set[str]
+              ) -> None:
+        """Delete what a failed operation made: the ids it got back, and any record with our name,
+        type and one of the addresses it tried that appeared during the operation (a create whose
+        answer was lost). Records there before it started (``known``) are never touched. Best
+        effort, a few passes; the original error is what the user must see."""
+        for _ in range(3):
+            try:
+                live = self.client().list_records(p["domain"])
+                appeared = {r["id"] for r in live if r["id"] not in known and r["data"] in attempted
+                            and (r["name"], r["type"]) == (p["name"], p["type"])}
+                targets = (set(made.values()) - known) | appeared
+                for record_id in sorted(targets & {r["id"] for r in live}):
+                    self._delete(p["domain"], record_id)
+                return
+            except Exception:  # noqa: S112 - retried, then given up on purpose
+                continue
 
     @staticmethod
     def _outputs(p: dict[str, Any], owned: dict[str, str]) -> dict[str, Any]:

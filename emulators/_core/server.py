@@ -157,12 +157,14 @@ def _make_handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
             outcome, response = self._outcome(request)
             entry = {"method": self.command, "path": path, "query": raw_query, "outcome": outcome,
                      "status": response.status if response else None}
+            # Recorded before the answer goes out: a client that reads /_emulator/calls right
+            # after its own request returns must find that request there.
+            entry["duration_ms"] = round((time.monotonic() - started) * 1000, 3)
+            server.record(entry)
             if response is None:
                 self._drop()
             else:
                 self._send(response)
-            entry["duration_ms"] = round((time.monotonic() - started) * 1000, 3)
-            server.record(entry)
 
         def _outcome(self, request: Request) -> tuple[str, Response | None]:
             delay = server.faults.latency_seconds()

@@ -14,6 +14,7 @@ from tests.support.emulator import Emulators
 from tests.support.provider_server import UNKNOWN, ProviderServer, secret, urn
 from vultr_provider import (
     VultrAuthError, VultrBadRequest, VultrClient, VultrConflict, VultrNotFound, VultrRateLimited)
+from vultr_provider.errors import VultrError
 from vultr_provider.provider import DnsRecordSetProvider
 
 ZONE = "origin.example.com"
@@ -167,15 +168,26 @@ def test_fault_run_ends_with_exactly_the_intended_records(emulators: Emulators) 
     c = client(emulators)
     foreign = [c.create_record(ZONE, name=f"set{i}", type="A", data="203.0.113.9", ttl=120)["id"] for i in range(5)]
     emulators.faults("vultr", error_rate=0.1, burst_429_rate=0.02, drop_rate=0.03, lost_response_rate=0.1, seed=7)
-    p, states, operations = provider(emulators), {}, 0
-    for round_ in range(5):
-        for i in range(5):
-            addresses = [f"198.51.100.{(round_ + i + k) % 50 + 1}" for k in range(3)]
-            if i in states:
-                states[i] = p.update("x", states[i], props(name=f"set{i}", addresses=addresses)).outs
+    p, states = provider(emulators), {}
+    operations = record_operations = failed = 0
+    sets, rounds = 10, 13  # each round moves two of a set's three addresses: 4 record writes
+    for round_ in range(rounds):
+        for i in range(sets):
+            addresses = [f"198.51.100.{(2 * round_ + i + k) % 50 + 1}" for k in range(3)]
+            before = set(states[i]["addresses"]) if i in states else set()
+            record_operations += len(before ^ set(addresses))
+            for _ in range(5):  # a failed operation is run again, as the next `pulumi up` would
+                operations += 1
+                try:
+                    if i in states:
+                        states[i] = p.update("x", states[i], props(name=f"set{i}", addresses=addresses)).outs
+                    else:
+                        states[i] = p.create(props(name=f"set{i}", addresses=addresses)).outs
+                    break
+                except VultrError:
+                    failed += 1
             else:
-                states[i] = p.create(props(name=f"set{i}", addresses=addresses)).outs
-            operations += 1
+                raise AssertionError(f"set{i} did not converge in 5 runs")
     emulators.faults("vultr", error_rate=0, burst_429_rate=0, drop_rate=0, lost_response_rate=0)
     live = c.list_records(ZONE)
     calls = len(emulators.calls("vultr"))
@@ -184,7 +196,10 @@ def test_fault_run_ends_with_exactly_the_intended_records(emulators: Emulators) 
     actual = {(r["name"], r["data"]) for r in live if r["id"] not in foreign}
     lost, extra = intended - actual, len(live) - len(foreign) - len(intended)
     foreign_left = sum(1 for r in live if r["id"] in foreign)
-    print(f"\nvultr fault run: {operations} resource operations, {calls} HTTP calls; lost={len(lost)} "
-          f"duplicated={extra} foreign_touched={len(foreign) - foreign_left}")
+    print(f"\nvultr fault run: {operations} resource operations ({failed} failed and were run again), "
+          f"{record_operations} record writes, "
+          f"{calls} HTTP calls; lost={len(lost)} duplicated={extra} "
+          f"foreign_touched={len(foreign) - foreign_left}")
+    assert record_operations >= 500
     assert (lost, extra, foreign_left) == (set(), 0, len(foreign))
     assert ours == {r["id"] for r in live if r["id"] not in foreign}
