@@ -18,14 +18,18 @@ source "$ROOT/tools/versions.sh"
 
 CACHE=${CDN_INGRESS_CACHE:-$HOME/.cache/cdn-ingress}
 BIN=$CACHE/bin
+# Built plugins live outside PATH: the CLI uses the copy installed into $PULUMI_HOME (exact version),
+# and a binary on PATH would be used as an "ambient" plugin, with a warning on every run.
+PLUGINS=$CACHE/plugins
 WORK=$CACHE/work
 LOGS=$CACHE/logs
 export PULUMI_HOME=${PULUMI_HOME:-$CACHE/pulumi-home}
 
 say() { printf '[toolchain] %s\n' "$*" >&2; }
 
-stamp_of() { cat "$BIN/.stamp-$1" 2>/dev/null || true; }
-is_built() { [ -x "$BIN/$1" ] && [ "$(stamp_of "$1")" = "$2" ]; }
+dir_of() { case "$1" in pulumi-resource-kubernetes) echo "$PLUGINS" ;; *) echo "$BIN" ;; esac; }
+stamp_of() { cat "$(dir_of "$1")/.stamp-$1" 2>/dev/null || true; }
+is_built() { [ -x "$(dir_of "$1")/$1" ] && [ "$(stamp_of "$1")" = "$2" ]; }
 
 langhost_id() {
   # The language host is the project's own code: rebuild when its source changes.
@@ -88,7 +92,7 @@ go_env() {
   export GOTOOLCHAIN=local
 }
 
-record() { echo "$2" >"$BIN/.stamp-$1"; say "built $1 $2"; }
+record() { echo "$2" >"$(dir_of "$1")/.stamp-$1"; say "built $1 $2"; }
 
 wrapper() { # wrapper DIR: an empty scratch module to build a module that go install refuses
   rm -rf "$1"; mkdir -p "$1"
@@ -156,15 +160,15 @@ build_k8s_provider() {
       (cd cmd/pulumi-resource-kubernetes && VERSION=$K8S_PLUGIN_VERSION go run generate.go)
       go build -trimpath \
         -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_PLUGIN_VERSION" \
-        -o "$BIN/pulumi-resource-kubernetes.new" ./cmd/pulumi-resource-kubernetes
+        -o "$PLUGINS/pulumi-resource-kubernetes.new" ./cmd/pulumi-resource-kubernetes
     )
-    mv "$BIN/pulumi-resource-kubernetes.new" "$BIN/pulumi-resource-kubernetes"
+    mv "$PLUGINS/pulumi-resource-kubernetes.new" "$PLUGINS/pulumi-resource-kubernetes"
     record pulumi-resource-kubernetes "$K8S_PLUGIN_VERSION"
   fi
   if ! plugin_installed; then
     say "installing resource plugin kubernetes v$K8S_PLUGIN_VERSION into $PULUMI_HOME"
     PULUMI_SKIP_UPDATE_CHECK=true "$BIN/pulumi" plugin install resource kubernetes "$K8S_PLUGIN_VERSION" \
-      --file "$BIN/pulumi-resource-kubernetes" --non-interactive
+      --file "$PLUGINS/pulumi-resource-kubernetes" --non-interactive
   fi
 }
 
@@ -251,7 +255,7 @@ main() {
   case "${1:-}" in
     --check) mode=check; group=${2:-all} ;;
     --print-bin) echo "$BIN"; return 0 ;;
-    --build-steps) go_env; build_group "$2"; return 0 ;;  # internal: the steps, run by main
+    --build-steps) mkdir -p "$PLUGINS"; go_env; build_group "$2"; return 0 ;;  # internal: the steps, run by main
     -h|--help) sed -n '2,13p' "$0"; return 0 ;;
     "") ;;
     *) group=$1 ;;
@@ -268,7 +272,7 @@ main() {
   fi
 
   command -v go >/dev/null || { echo "the go command is required (Go $GO_LANG_VERSION or newer)" >&2; exit 1; }
-  mkdir -p "$BIN" "$WORK" "$LOGS" "$PULUMI_HOME"
+  mkdir -p "$BIN" "$PLUGINS" "$WORK" "$LOGS" "$PULUMI_HOME"
   lock_group "$group"
   if [ -z "$(missing "$group")" ]; then say "all built ($group) in $BIN"; return 0; fi
 
