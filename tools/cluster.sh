@@ -2,6 +2,8 @@
 # The local control plane, without Docker: etcd, kube-apiserver, kube-controller-manager and
 # kube-scheduler built from Go modules by tools/toolchain.sh, run as local processes by kwokctl's
 # binary runtime, with kwok simulating three nodes (node-1..3, ExternalIP 203.0.113.11..13).
+# kwok manages only nodes annotated kwok.x-k8s.io/node=fake, so a test can take one out of its
+# hands and make it NotReady.
 #
 #   tools/cluster.sh build        build the binaries that are missing (tools/toolchain.sh cluster)
 #   tools/cluster.sh start        start (or create) the cluster and its nodes; idempotent
@@ -50,6 +52,8 @@ CFG
     --kube-controller-manager-binary "$BIN/kube-controller-manager" \
     --kube-scheduler-binary "$BIN/kube-scheduler" \
     --kwok-controller-binary "$BIN/kwok" \
+    --extra-args "kwok-controller=manage-all-nodes=false" \
+    --extra-args "kwok-controller=manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake" \
     --wait 2m
 }
 

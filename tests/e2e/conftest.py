@@ -61,10 +61,17 @@ def namespace(kube: Any) -> Iterator[str]:
     core.delete_namespace(name)
 
 
+class Creds(dict):  # type: ignore[type-arg]
+    """The run's vendor credentials; its repr hides them from pytest's failure reports."""
+
+    def __repr__(self) -> str:
+        return "Creds(<hidden>)"
+
+
 @pytest.fixture(scope="module")
 def creds() -> dict[str, str]:
-    return {"vultr": "E2E" + secrets.token_hex(16).upper(), "edgio_user": "e2e@example.com",
-            "edgio_key": secrets.token_hex(32)}
+    return Creds(vultr="E2E" + secrets.token_hex(16).upper(), edgio_user="e2e@example.com",
+                 edgio_key=secrets.token_hex(32))
 
 
 @pytest.fixture(scope="module")

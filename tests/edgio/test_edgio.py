@@ -118,11 +118,24 @@ def test_lifecycle_directly(emulators: Emulators) -> None:
 
 def test_foreign_rule_is_a_conflict_naming_its_uuid(emulators: Emulators) -> None:
     p = provider(emulators)
-    foreign = client(emulators).create(payload(p.check({}, inputs()).inputs))
+    theirs = payload(p.check({}, inputs()).inputs)
+    theirs["body"]["sourceHostname"] = "their-origin.example.net"
+    foreign = client(emulators).create(theirs)
     with pytest.raises(EdgioConflict, match=f"uuid={foreign['uuid']}"):
         p.create(p.check({}, inputs()).inputs)
     with pytest.raises(EdgioBadRequest, match="409"):
         client(emulators).create(payload(p.check({}, inputs()).inputs))
+    assert client(emulators).get(foreign["uuid"])["body"]["sourceHostname"] == "their-origin.example.net"
+
+
+def test_rule_left_by_a_killed_run_is_taken_over_not_duplicated(emulators: Emulators) -> None:
+    p = provider(emulators)
+    wanted = p.check({}, inputs()).inputs
+    left = client(emulators).create(payload(wanted))  # created, then the run died before Pulumi saved it
+    created = p.create(wanted)
+    assert created.id == left["uuid"]
+    assert len(client(emulators).search(wanted["shortname"], wanted["published_hostname"],
+                                        wanted["published_path"])) == 1
 
 
 def test_concurrent_edit_is_refused_until_refresh(emulators: Emulators) -> None:

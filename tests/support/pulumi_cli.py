@@ -86,9 +86,10 @@ class Project:
         with self.log.open("a") as log:
             log.write(f"$ pulumi {' '.join(args)}  (exit {code})\n{out}\n{err}\n")
 
-    def pulumi(self, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    def pulumi(self, *args: str, check: bool = True, timeout: float = 900, stdin: str | None = None
+               ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=self.dir, env=self.env,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+                              capture_output=True, text=True, timeout=timeout, check=False, input=stdin)
         self._record(list(args), done.stdout, done.stderr, done.returncode)
         if check and done.returncode != 0:
             raise CliError(f"pulumi {' '.join(args)} exited {done.returncode}:\n{done.stdout[-4000:]}\n"
@@ -118,8 +119,8 @@ class Project:
         self.pulumi("stack", "init", name, "--secrets-provider", "passphrase")
         for key, value in config.items():
             self.pulumi("config", "set", key, value)
-        for key, value in secret.items():
-            self.pulumi("config", "set", "--secret", key, value)
+        for key, value in secret.items():  # on stdin, so no command line or log ever holds it
+            self.pulumi("config", "set", "--secret", key, stdin=value)
 
     def outputs(self) -> dict[str, Any]:
         return json.loads(self.pulumi("stack", "output", "--json").stdout)
