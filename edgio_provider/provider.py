@@ -212,6 +212,8 @@ class DeliveryRuleProvider(ResourceProvider):
         live = client.get(id_)
         live_version = (live.get("revision") or {}).get("versionNumber")
         if olds.get("version") is not None and live_version != olds.get("version"):
+            if self._left_by_us(live, p):  # our own earlier PUT landed, its answer was lost
+                return UpdateResult(self._outputs(p, self._deployed(p, live)))
             raise EdgioConflict(
                 f"Edgio rule {id_} was changed outside this stack (state has version {olds.get('version')}, "
                 f"live is version {live_version}); run `pulumi refresh` to take the live rule into state, "
@@ -235,9 +237,10 @@ class DeliveryRuleProvider(ResourceProvider):
         return ReadResult(id_, outs, {k: outs[k] for k in INPUTS})
 
     def _left_by_us(self, rule: dict[str, Any], p: dict[str, Any]) -> bool:
-        """A rule this program made in a run that was killed before Pulumi recorded it: created
-        by our own API user, with exactly the content we are about to create. Taking it over is
-        the repair the next run owes; anything else with this host + path is someone else's."""
+        """A rule (or rule version) this program wrote in a run that died, or whose answer was
+        lost, before Pulumi recorded it: written by our own API user, with exactly the content we
+        are about to write. Taking it over is the repair the next run owes; anything else with
+        this host + path, or any other edit, is someone else's."""
         if not self._username or (rule.get("revision") or {}).get("createdBy") != self._username:
             return False
         live = inputs_from_live(rule, p)

@@ -10,7 +10,8 @@ import pytest
 import requests
 from pulumi.dynamic import Config, ConfigureRequest
 
-from edgio_provider import EdgioAuthError, EdgioBadRequest, EdgioClient, EdgioConflict, EdgioNotFound
+from edgio_provider import (EdgioAuthError, EdgioBadRequest, EdgioClient, EdgioConflict, EdgioError,
+                            EdgioNotFound)
 from edgio_provider.client import make_signer, signature
 from edgio_provider.provider import DeliveryRuleProvider, payload
 from restkit import RetryPolicy
@@ -178,3 +179,66 @@ def test_through_the_provider_server(emulators: Emulators) -> None:
     assert EDGIO_TEST_KEY not in server.stderr() and EDGIO_TEST_KEY not in server.provider_blob
     calls = json.dumps(emulators.calls("edgio"))
     assert EDGIO_TEST_KEY not in calls
+
+
+def test_fault_run_ends_with_exactly_the_intended_rules(emulators: Emulators) -> None:
+    """Over 300 provider operations under 5xx, 429 bursts, dropped connections and lost answers.
+    A failed operation is run again, as the next `pulumi up` would (after `pulumi refresh` when
+    the rule changed under it)."""
+    c = client(emulators)
+    foreign_payload = payload(provider(emulators).check({}, inputs(published_path="/theirs")).inputs)
+    foreign_payload["body"]["sourceHostname"] = "their-origin.example.net"
+    foreign = c.create(foreign_payload)["uuid"]
+    emulators.faults("edgio", error_rate=0.1, burst_429_rate=0.02, drop_rate=0.03, lost_response_rate=0.1,
+                     seed=11)
+    p = provider(emulators)
+    states: dict[int, tuple[str, dict[str, Any]]] = {}
+    operations = failed = 0
+
+    def run(i: int, wanted: dict[str, Any] | None) -> None:
+        nonlocal operations, failed
+        for _ in range(6):
+            operations += 1
+            try:
+                if wanted is None:
+                    p.delete(*states.pop(i))
+                elif i in states:
+                    uuid, outs = states[i]
+                    states[i] = (uuid, p.update(uuid, outs, p.check(outs, wanted).inputs).outs)
+                else:
+                    done = p.create(p.check({}, wanted).inputs)
+                    states[i] = (done.id, done.outs)
+                return
+            except EdgioConflict:
+                failed += 1
+                uuid, outs = states[i]
+                states[i] = (uuid, p.read(uuid, outs).outs)  # pulumi refresh
+            except EdgioError:
+                failed += 1
+        raise AssertionError(f"rule {i} did not converge in 6 runs")
+
+    rules, rounds = 20, 15
+    for round_ in range(rounds):
+        for i in range(rules):
+            run(i, inputs(published_path=f"/r{i}", source_port=30000 + round_))
+    for i in range(0, rules, 2):
+        run(i, None)
+    emulators.faults("edgio", error_rate=0, burst_429_rate=0, drop_rate=0, lost_response_rate=0)
+
+    live = c.list_rules("acme")
+    calls = len(emulators.calls("edgio"))
+    ours = {r["uuid"]: r for r in live if r["uuid"] != foreign}
+    intended = {f"/r{i}": 30000 + rounds - 1 for i in range(1, rules, 2)}
+    actual = {r["body"]["publishedUrlPath"]: r["body"]["protocolSets"][0]["sourcePort"] for r in ours.values()}
+    lost = {path for path in intended if path not in actual}
+    duplicated = len(ours) - len(set(actual))
+    extra = set(actual) - set(intended)
+    foreign_now = c.get(foreign)
+    foreign_touched = int(foreign_now["revision"]["versionNumber"] != 1)
+    print(f"\nedgio fault run: {operations} resource operations ({failed} failed and were run again), "
+          f"{calls} HTTP calls; lost={len(lost)} duplicated={duplicated} left_over={len(extra)} "
+          f"foreign_touched={foreign_touched}")
+    assert operations >= 300
+    assert (lost, duplicated, extra, foreign_touched) == (set(), 0, set(), 0)
+    assert actual == intended
+    assert {uuid for uuid, _ in states.values()} == set(ours)
