@@ -10,7 +10,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "manifests"
-SEED = ROOT.parent / "shared" / "seed" / "demo-manifests"
+SEED = Path(__file__).parent / "seed"  # the original demo's manifests, kept as test data
 
 
 def shipped() -> dict[str, list[dict[str, Any]]]:
