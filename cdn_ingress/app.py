@@ -61,6 +61,7 @@ class CdnIngressApp(pulumi.ComponentResource):
             addresses=list(addresses),
             ttl=self._settings.origin_ttl,
             adopt=self._settings.adopt_existing,
+            owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
         )
         return DnsRecordSet(f"{namespace}/{service}", args, pulumi.ResourceOptions(parent=self))
 

@@ -1,5 +1,14 @@
 """``DnsRecordSet`` lifecycle: one record per address, owned by id, never a gap, never a
-record that is not in state (or explicitly adopted)."""
+record that is not in state (or explicitly adopted).
+
+With an ``owner`` (the program passes ``<project>/<stack>``), the set also keeps an ownership
+marker, a TXT record ``_cdn-ingress.<name>`` saying ``heritage=cdn-ingress owner=<owner>``,
+written before the first address record. A run killed after it wrote records but before Pulumi
+saved them leaves that marker behind, so the next create knows the records with this name,
+type and one of its addresses are its own (it checked that none existed before writing the
+marker) and takes them over instead of failing on a collision. Vultr records carry no
+description or tag, so a marker record is the only place such a claim can live.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +32,10 @@ from pulumi.output import Unknown
 from vultr_provider.client import DEFAULT_ENDPOINT, VultrClient
 from vultr_provider.errors import VultrConfigError, VultrConflict, VultrNotFound
 
-INPUTS = ("domain", "name", "type", "addresses", "ttl", "adopt")
+INPUTS = ("domain", "name", "type", "addresses", "ttl", "adopt", "owner")
+MARKER_PREFIX = "_cdn-ingress"
+MARKER_TTL = 300
+_OWNER = re.compile(r"^[A-Za-z0-9._/-]{1,200}$")
 REPLACE_ON = ("domain", "name", "type")
 TYPES = {"A": 4, "AAAA": 6}
 TTL_RANGE = (60, 86400)
@@ -62,6 +74,9 @@ def check_inputs(news: dict[str, Any]) -> list[CheckFailure]:
     adopt = news.get("adopt", False)
     if _known(adopt) and not isinstance(adopt, bool):
         fail("adopt", "must be true or false")
+    owner = news.get("owner", "")
+    if _known(owner) and not (owner == "" or (isinstance(owner, str) and _OWNER.match(owner))):
+        fail("owner", "must be empty or 1..200 characters of letters, digits, '.', '_', '/', '-'")
     return failures
 
 
@@ -88,7 +103,7 @@ def _check_addresses(addresses: Any, version: int | None) -> list[CheckFailure]:
 
 def _normal(news: dict[str, Any]) -> dict[str, Any]:
     """Inputs with defaults applied and addresses in canonical, sorted form."""
-    out = {"type": "A", "ttl": 120, "adopt": False, **{k: news[k] for k in INPUTS if k in news}}
+    out = {"type": "A", "ttl": 120, "adopt": False, "owner": "", **{k: news[k] for k in INPUTS if k in news}}
     if _known(out.get("addresses")) and isinstance(out.get("addresses"), list):
         if all(_known(a) for a in out["addresses"]):
             out["addresses"] = sorted({str(ipaddress.ip_address(a)) for a in out["addresses"]},
@@ -137,7 +152,8 @@ class DnsRecordSetProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         news = _normal(news)
         changed = []
-        for key in ("domain", "name", "type", "ttl"):
+        olds = {"owner": "", **olds}  # state written before owners existed has none
+        for key in ("domain", "name", "type", "ttl", "owner"):
             if not _known(news.get(key)) or olds.get(key) != news.get(key):
                 changed.append(key)
         new_addresses = news.get("addresses")
@@ -151,17 +167,22 @@ class DnsRecordSetProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = _normal(props)
         client = self.client()
-        existing = [r for r in client.list_records(p["domain"]) if (r["name"], r["type"]) == (p["name"], p["type"])]
+        zone = client.list_records(p["domain"])
+        existing = [r for r in zone if (r["name"], r["type"]) == (p["name"], p["type"])]
+        marker = _marker_of(zone, p)
         owned: dict[str, str] = {}
         collisions = [r for r in existing if r["data"] in p["addresses"]]
-        if collisions and not p["adopt"]:
+        if collisions and not p["adopt"] and marker is None:
             names = ", ".join(f"id={r['id']} {_fqdn(p)} {r['type']} {r['data']}" for r in collisions)
             raise VultrConflict(f"records exist already and are not managed by this stack: {names}; "
                                 "set adopt to take them over (cdn-ingress:adoptExisting)")
         for record in collisions:
             owned.setdefault(record["data"], record["id"])
-        known = {r["id"] for r in existing}
+        known = {r["id"] for r in zone}
+        made_marker: str | None = None
         try:
+            if p["owner"] and marker is None:
+                made_marker = marker = self._write_marker(p, known)
             for address in p["addresses"]:
                 if address not in owned:
                     made = client.create_record(p["domain"], name=p["name"], type=p["type"], data=address,
@@ -172,8 +193,10 @@ class DnsRecordSetProvider(ResourceProvider):
                     client.update_record(p["domain"], record["id"], ttl=p["ttl"])
         except Exception:
             self._undo(p, owned, known=known, attempted=set(p["addresses"]))
+            if made_marker:
+                self._delete_quietly(p["domain"], made_marker)
             raise
-        return CreateResult(_set_id(p), self._outputs(p, owned))
+        return CreateResult(_set_id(p), self._outputs(p, owned, marker))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         p = _normal(news)
@@ -184,6 +207,12 @@ class DnsRecordSetProvider(ResourceProvider):
         wanted = set(p["addresses"])
         if owned and any(live[rid]["ttl"] != p["ttl"] for rid in owned.values()):
             owned = self._retime(p, owned, wanted)
+        marker = olds.get("marker_id") if olds.get("marker_id") in live else None
+        if marker and _marker_data(p) != live[marker]["data"].strip('"'):
+            marker = None  # the owner changed: a new marker first, then the old one goes
+        if p["owner"] and marker is None:
+            marker = _marker_of(list(live.values()), p) or self._write_marker(p, set(live))
+        old_marker = olds.get("marker_id")
         made: dict[str, str] = {}
         known, missing = set(live), wanted - set(owned)
         try:
@@ -198,7 +227,9 @@ class DnsRecordSetProvider(ResourceProvider):
             # nobody's, so they go. What is still live of the old set stays (never zero records).
             self._undo(p, made, known=known, attempted=missing)
             raise
-        return UpdateResult(self._outputs(p, {**owned, **made}))
+        if old_marker and old_marker in live and old_marker != marker:
+            self._delete(p["domain"], old_marker)
+        return UpdateResult(self._outputs(p, {**owned, **made}, marker))
 
     def _retime(self, p: dict[str, Any], owned: dict[str, str], wanted: set[str]) -> dict[str, str]:
         """Vultr refuses mixed TTLs within a set: shrink our records to one, re-time it, regrow."""
@@ -211,6 +242,8 @@ class DnsRecordSetProvider(ResourceProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         for record_id in (props.get("record_ids") or {}).values():
             self._delete(props["domain"], record_id)
+        if props.get("marker_id"):  # last: a delete cut short still has its claim
+            self._delete(props["domain"], props["marker_id"])
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = _normal(props)
@@ -221,7 +254,10 @@ class DnsRecordSetProvider(ResourceProvider):
         owned = {r["data"]: r["id"] for r in live}
         p["addresses"] = sorted(owned, key=_sort_key)
         p["ttl"] = live[0]["ttl"]
-        outs = self._outputs(p, owned)
+        marker = props.get("marker_id")
+        if marker and not any(r["id"] == marker for r in self.client().list_records(p["domain"])):
+            marker = None
+        outs = self._outputs(p, owned, marker)
         return ReadResult(id_, outs, {k: outs[k] for k in INPUTS})
 
     # -- helpers -----------------------------------------------------------------------------
@@ -246,14 +282,43 @@ class DnsRecordSetProvider(ResourceProvider):
                 for record_id in sorted(targets & {r["id"] for r in live}):
                     self._delete(p["domain"], record_id)
                 return
-            except Exception:  # noqa: S112 - retried, then given up on purpose
+            except Exception:  # retried, then given up on purpose
                 continue
 
+    def _write_marker(self, p: dict[str, Any], known: set[str]) -> str:
+        made = self.client().create_record(p["domain"], name=_marker_name(p), type="TXT",
+                                           data=f'"{_marker_data(p)}"', ttl=MARKER_TTL, known_ids=known)
+        return str(made["id"])
+
+    def _delete_quietly(self, domain: str, record_id: str) -> None:
+        try:
+            self._delete(domain, record_id)
+        except Exception:  # best effort; the original error is what the user must see
+            pass
+
     @staticmethod
-    def _outputs(p: dict[str, Any], owned: dict[str, str]) -> dict[str, Any]:
+    def _outputs(p: dict[str, Any], owned: dict[str, str], marker: str | None = None) -> dict[str, Any]:
         addresses = sorted(owned, key=_sort_key)
         return {**{k: p[k] for k in INPUTS}, "addresses": addresses, "fqdn": _fqdn(p),
-                "record_ids": {a: owned[a] for a in addresses}}
+                "record_ids": {a: owned[a] for a in addresses}, "marker_id": marker or ""}
+
+
+def _marker_name(p: dict[str, Any]) -> str:
+    return f"{MARKER_PREFIX}.{p['name']}" if p["name"] else MARKER_PREFIX
+
+
+def _marker_data(p: dict[str, Any]) -> str:
+    return f"heritage=cdn-ingress owner={p['owner']} type={p['type']}"
+
+
+def _marker_of(zone: list[Any], p: dict[str, Any]) -> str | None:
+    """Id of this set's ownership marker in the zone listing, if the set has an owner."""
+    if not p.get("owner"):
+        return None
+    for r in zone:
+        if (r["name"], r["type"]) == (_marker_name(p), "TXT") and r["data"].strip('"') == _marker_data(p):
+            return str(r["id"])
+    return None
 
 
 def _sort_key(address: str) -> Any:

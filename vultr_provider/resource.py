@@ -25,6 +25,9 @@ class DnsRecordSetArgs:
     """Seconds, 60..86400; one TTL for the whole set."""
     adopt: pulumi.Input[bool] = False
     """Take over existing records with the same name, type and data instead of failing."""
+    owner: pulumi.Input[str] = ""
+    """Who owns the set (``<project>/<stack>``); when set, a TXT marker ``_cdn-ingress.<name>``
+    records the claim so a run killed halfway is repaired by the next one."""
 
 
 class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
@@ -40,10 +43,13 @@ class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
     """``<name>.<domain>``."""
     record_ids: pulumi.Output[dict[str, str]]
     """Record id per address: what this resource owns."""
+    owner: pulumi.Output[str]
+    marker_id: pulumi.Output[str]
+    """Id of the TXT ownership marker ('' without an owner)."""
 
     def __init__(self, resource_name: str, args: DnsRecordSetArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         props = {"domain": args.domain, "name": args.name, "addresses": args.addresses,
-                 "type": args.type, "ttl": args.ttl, "adopt": args.adopt,
-                 "fqdn": None, "record_ids": None}
+                 "type": args.type, "ttl": args.ttl, "adopt": args.adopt, "owner": args.owner,
+                 "fqdn": None, "record_ids": None, "marker_id": None}
         super().__init__(DnsRecordSetProvider(), resource_name, props, opts)

@@ -203,3 +203,42 @@ def test_fault_run_ends_with_exactly_the_intended_records(emulators: Emulators) 
     assert record_operations >= 500
     assert (lost, extra, foreign_left) == (set(), 0, len(foreign))
     assert ours == {r["id"] for r in live if r["id"] not in foreign}
+
+
+def test_owner_marker_is_written_first_and_removed_last(emulators: Emulators) -> None:
+    p, c = provider(emulators), client(emulators)
+    foreign = c.create_record(ZONE, name="pywai", type="TXT", data='"someone else"', ttl=300)["id"]
+    emulators.admin("vultr", "DELETE", "calls")
+    created = p.create(props(owner="proj/dev"))
+    zone = c.list_records(ZONE)
+    marker = [r for r in zone if r["id"] == created.outs["marker_id"]]
+    assert [(r["name"], r["type"], r["data"]) for r in marker] == [
+        ("_cdn-ingress.pywai", "TXT", '"heritage=cdn-ingress owner=proj/dev type=A"')]
+    posts = [c_["path"] for c_ in emulators.calls("vultr") if c_["method"] == "POST"]
+    assert len(posts) == 3  # marker, then the two addresses
+    p.delete(created.id, created.outs)
+    assert [r["id"] for r in c.list_records(ZONE)] == [foreign]
+
+
+def test_records_left_by_a_killed_run_are_taken_over_by_their_owner(emulators: Emulators) -> None:
+    p, c = provider(emulators), client(emulators)
+    # A run wrote its marker and one of two records, then died before Pulumi saved anything.
+    c.create_record(ZONE, name="_cdn-ingress.pywai", type="TXT", data='"heritage=cdn-ingress owner=proj/dev type=A"',
+                    ttl=300)
+    left = c.create_record(ZONE, name="pywai", type="A", data="198.51.100.1", ttl=120)["id"]
+    created = p.create(props(owner="proj/dev"))
+    assert created.outs["record_ids"]["198.51.100.1"] == left
+    zone = c.list_records(ZONE)
+    assert sorted((r["name"], r["type"], r["data"]) for r in zone) == [
+        ("_cdn-ingress.pywai", "TXT", '"heritage=cdn-ingress owner=proj/dev type=A"'),
+        ("pywai", "A", "198.51.100.1"), ("pywai", "A", "198.51.100.2")]
+
+
+def test_another_owners_marker_does_not_make_records_ours(emulators: Emulators) -> None:
+    p, c = provider(emulators), client(emulators)
+    c.create_record(ZONE, name="_cdn-ingress.pywai", type="TXT", data='"heritage=cdn-ingress owner=proj/prod type=A"',
+                    ttl=300)
+    theirs = c.create_record(ZONE, name="pywai", type="A", data="198.51.100.1", ttl=120)["id"]
+    with pytest.raises(VultrConflict, match=f"id={theirs}"):
+        p.create(props(owner="proj/dev"))
+    assert len(c.list_records(ZONE)) == 2  # nothing of ours was left behind, nothing of theirs touched
