@@ -240,6 +240,43 @@ def test_killed_run_converges_without_orphans_or_duplicates(project: Project, cl
     project.pulumi("preview", "--expect-no-changes")
 
 
+def test_run_killed_during_dns_writes_converges(project: Project, cloud: Emulators) -> None:
+    """A second Service behind a new Ingress; the run is killed after the origin name's marker and
+    first record were written, before Pulumi saved them. The re-run takes them over."""
+    service = project.read_manifest("pywai-service.yaml")
+    service[0]["metadata"]["name"] = "pywai-b-service"
+    project.write_manifest("pywai-b-service.yaml", service)
+    docs = project.read_manifest("pywai-ingress3.yaml")
+    docs[0]["metadata"]["name"] = "external-pywai-b-ingress"
+    route = docs[0]["spec"]["rules"][0]["http"]["paths"][0]
+    route["path"] = "/b"
+    route["backend"]["service"]["name"] = "pywai-b-service"
+    project.write_manifest("pywai-b-ingress.yaml", docs)
+    forget_calls(cloud)
+    cloud.faults("vultr", latency_ms=1000)
+    try:
+        project.pulumi_killed("up", "--yes", "--skip-preview",
+                              when=lambda: sum(m == "POST" for m, _ in writes(cloud, "vultr")) >= 2)
+    finally:
+        cloud.faults("vultr", latency_ms=0)
+    time.sleep(2)
+    assert len(records(cloud, "pywai-b-service")) >= 1  # the kill left a record Pulumi never saw
+
+    project.pulumi("cancel", "--yes")
+    rerun = project.pulumi("up", "--yes", "--skip-preview", check=False)
+    if rerun.returncode != 0:
+        assert "pending" in rerun.stdout + rerun.stderr, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+        project.pulumi("refresh", "--yes", "--clear-pending-creates")
+        project.pulumi("up", "--yes", "--skip-preview")
+    names = [(r["name"], r["type"], r["data"]) for r in all_records(cloud)]
+    assert len(names) == len(set(names)), "a duplicated record"
+    assert records(cloud, "pywai-b-service") == set(NODE_IPS.values())
+    assert records(cloud) == set(NODE_IPS.values())
+    assert sum(r["type"] == "TXT" for r in all_records(cloud)) == 2  # one marker per origin name
+    assert "/b" in rules(cloud)
+    project.pulumi("preview", "--expect-no-changes")
+
+
 def test_no_plaintext_secret_in_state_or_output(project: Project, creds: dict[str, str]) -> None:
     verbose = project.pulumi("preview", "--logtostderr", "-v=9")
     exported = project.export()
