@@ -47,7 +47,7 @@ destroy: venv ## pulumi destroy on the local stack
 	scripts/local-stack.sh destroy
 
 export-state: venv ## pulumi stack export of the local stack
-	scripts/local-stack.sh export-state
+	@scripts/local-stack.sh export-state
 
 test: venv ## All tests; the end-to-end ones run when the toolchain is built (they say so when not)
 	$(PY) -m pytest
