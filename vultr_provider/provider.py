@@ -248,14 +248,15 @@ class DnsRecordSetProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = _normal(props)
         ids = set((props.get("record_ids") or {}).values())
-        live = [r for r in self.client().list_records(p["domain"]) if r["id"] in ids]
+        zone = self.client().list_records(p["domain"])
+        live = [r for r in zone if r["id"] in ids]
         if not live:
             return ReadResult("", {})
         owned = {r["data"]: r["id"] for r in live}
         p["addresses"] = sorted(owned, key=_sort_key)
         p["ttl"] = live[0]["ttl"]
         marker = props.get("marker_id")
-        if marker and not any(r["id"] == marker for r in self.client().list_records(p["domain"])):
+        if marker and not any(r["id"] == marker for r in zone):
             marker = None
         outs = self._outputs(p, owned, marker)
         return ReadResult(id_, outs, {k: outs[k] for k in INPUTS})

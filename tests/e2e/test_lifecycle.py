@@ -71,6 +71,17 @@ def edgio(cloud: Emulators, creds: dict[str, str]) -> EdgioClient:
     return EdgioClient(creds["edgio_user"], creds["edgio_key"], endpoint=cloud.edgio)
 
 
+def recover_after_kill(project: Project) -> None:
+    """What a user does after a killed run (docs/operations.md): release the file backend's lock,
+    then run again; creates that were in flight are pending operations the CLI asks to clear."""
+    project.pulumi("cancel", "--yes")
+    rerun = project.pulumi("up", "--yes", "--skip-preview", check=False)
+    if rerun.returncode != 0:
+        assert "pending" in rerun.stdout + rerun.stderr, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+        project.pulumi("refresh", "--yes", "--clear-pending-creates")
+        project.pulumi("up", "--yes", "--skip-preview")
+
+
 # -- the scenario -----------------------------------------------------------------------------
 def test_fresh_up_creates_exactly_the_records_rules_and_status(project: Project, cloud: Emulators,
                                                                kube: Any, namespace: str) -> None:
@@ -227,14 +238,7 @@ def test_killed_run_converges_without_orphans_or_duplicates(project: Project, cl
         cloud.faults("edgio", latency_ms=0)
     time.sleep(2)  # a create already sent still lands in the emulator
 
-    # What a user does after a killed run (docs/operations.md): release the file backend's lock,
-    # then run again; creates that were in flight are pending operations the CLI asks to clear.
-    project.pulumi("cancel", "--yes")
-    rerun = project.pulumi("up", "--yes", "--skip-preview", check=False)
-    if rerun.returncode != 0:
-        assert "pending" in rerun.stdout + rerun.stderr, rerun.stdout[-3000:] + rerun.stderr[-3000:]
-        project.pulumi("refresh", "--yes", "--clear-pending-creates")
-        project.pulumi("up", "--yes", "--skip-preview")
+    recover_after_kill(project)
     assert set(rules(cloud)) == {"/robert", "/new", "/k1", "/k2", "/k3"}  # rules() fails on duplicates
     assert records(cloud) == set(NODE_IPS.values())
     project.pulumi("preview", "--expect-no-changes")
@@ -262,12 +266,7 @@ def test_run_killed_during_dns_writes_converges(project: Project, cloud: Emulato
     time.sleep(2)
     assert len(records(cloud, "pywai-b-service")) >= 1  # the kill left a record Pulumi never saw
 
-    project.pulumi("cancel", "--yes")
-    rerun = project.pulumi("up", "--yes", "--skip-preview", check=False)
-    if rerun.returncode != 0:
-        assert "pending" in rerun.stdout + rerun.stderr, rerun.stdout[-3000:] + rerun.stderr[-3000:]
-        project.pulumi("refresh", "--yes", "--clear-pending-creates")
-        project.pulumi("up", "--yes", "--skip-preview")
+    recover_after_kill(project)
     names = [(r["name"], r["type"], r["data"]) for r in all_records(cloud)]
     assert len(names) == len(set(names)), "a duplicated record"
     assert records(cloud, "pywai-b-service") == set(NODE_IPS.values())

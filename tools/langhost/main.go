@@ -277,6 +277,9 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err != nil {
 		return nil, err
 	}
+	if cmd.Env == nil { // no virtualenv: the toolchain left the environment to be inherited
+		cmd.Env = os.Environ()
+	}
 	cmd.Env = append(cmd.Env, "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secrets))
 	cmd.Dir = req.GetPwd()
 	cmd.Stdout = os.Stdout
