@@ -114,6 +114,23 @@ class Project:
                 os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
             self._record(list(args) + ["(killed)"], out, err, proc.returncode)
+            self._kill_leftovers()
+
+    def _kill_leftovers(self) -> None:
+        """Plugins the engine started in their own process groups die with it on a real machine
+        loss; here they would linger, so they go too."""
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if f"{self.dir}/" in cmdline:
+                try:
+                    os.kill(int(entry.name), signal.SIGKILL)
+                except OSError:
+                    pass
 
     def init_stack(self, name: str, config: dict[str, str], secret: dict[str, str]) -> None:
         self.pulumi("stack", "init", name, "--secrets-provider", "passphrase")
