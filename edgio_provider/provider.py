@@ -7,6 +7,7 @@ live version into state, and the next ``up`` then writes over it knowingly.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -201,8 +202,9 @@ class DeliveryRuleProvider(ResourceProvider):
         existing = client.search(p["shortname"], p["published_hostname"], p["published_path"])
         if existing and not p["adopt"] and not self._left_by_us(existing[0], p):
             raise EdgioConflict(
-                f"an Edgio rule for {p['published_hostname']}{p['published_path']} exists already and is not "
-                f"managed by this stack: uuid={existing[0]['uuid']}; set adopt (cdn-ingress:adoptExisting) to take it over")
+                f"an Edgio rule for {p['published_hostname']}{p['published_path']} exists already and is "
+                f"not managed by this stack: uuid={existing[0]['uuid']}; set adopt "
+                "(cdn-ingress:adoptExisting) to take it over")
         rule = client.update(existing[0]["uuid"], payload(p, existing[0])) if existing else client.create(payload(p))
         return CreateResult(rule["uuid"], self._outputs(p, self._deployed(p, rule)))
 
@@ -222,10 +224,8 @@ class DeliveryRuleProvider(ResourceProvider):
         return UpdateResult(self._outputs(p, self._deployed(p, rule)))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        try:
+        with contextlib.suppress(EdgioNotFound):
             self.client().delete(id_)
-        except EdgioNotFound:
-            pass
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:

@@ -12,6 +12,7 @@ description or tag, so a marker record is the only place such a claim can live.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import re
@@ -104,10 +105,9 @@ def _check_addresses(addresses: Any, version: int | None) -> list[CheckFailure]:
 def _normal(news: dict[str, Any]) -> dict[str, Any]:
     """Inputs with defaults applied and addresses in canonical, sorted form."""
     out = {"type": "A", "ttl": 120, "adopt": False, "owner": "", **{k: news[k] for k in INPUTS if k in news}}
-    if _known(out.get("addresses")) and isinstance(out.get("addresses"), list):
-        if all(_known(a) for a in out["addresses"]):
-            out["addresses"] = sorted({str(ipaddress.ip_address(a)) for a in out["addresses"]},
-                                      key=_sort_key)
+    addresses = out.get("addresses")
+    if _known(addresses) and isinstance(addresses, list) and all(_known(a) for a in addresses):
+        out["addresses"] = sorted({str(ipaddress.ip_address(a)) for a in addresses}, key=_sort_key)
     if _known(out["ttl"]) and isinstance(out["ttl"], float):
         out["ttl"] = int(out["ttl"])
     return out
@@ -263,10 +263,8 @@ class DnsRecordSetProvider(ResourceProvider):
 
     # -- helpers -----------------------------------------------------------------------------
     def _delete(self, domain: str, record_id: str) -> None:
-        try:
+        with contextlib.suppress(VultrNotFound):  # gone already: the goal of a delete
             self.client().delete_record(domain, record_id)
-        except VultrNotFound:
-            pass  # gone already: the goal of a delete
 
     def _undo(self, p: dict[str, Any], made: dict[str, str], *, known: set[str], attempted: set[str]
               ) -> None:
@@ -292,10 +290,8 @@ class DnsRecordSetProvider(ResourceProvider):
         return str(made["id"])
 
     def _delete_quietly(self, domain: str, record_id: str) -> None:
-        try:
+        with contextlib.suppress(Exception):  # best effort; the original error is what the user must see
             self._delete(domain, record_id)
-        except Exception:  # best effort; the original error is what the user must see
-            pass
 
     @staticmethod
     def _outputs(p: dict[str, Any], owned: dict[str, str], marker: str | None = None) -> dict[str, Any]:

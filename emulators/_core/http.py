@@ -80,7 +80,7 @@ class Router:
         )
         self._routes.append((method.upper(), re.compile(f"^{pattern}$"), handler))
 
-    def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None | bool:
+    def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | bool | None:
         """The handler and params; False when the path exists under another method; None if unknown."""
         path_known = False
         for route_method, pattern, handler in self._routes:

@@ -7,6 +7,7 @@ rate-limited, authenticated or logged: ``GET state``, ``POST reset``, ``GET/POST
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import sys
@@ -142,7 +143,7 @@ def _make_handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = f"{server.app.name}-emulator"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # the call log replaces access logs; nothing secret is ever printed
 
         def _serve(self) -> None:
@@ -196,10 +197,8 @@ def _make_handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
 
         def _drop(self) -> None:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
         def _send(self, response: Response) -> None:
             self.send_response(response.status)

@@ -150,7 +150,8 @@ class EdgioApp:
 
     def versions(self, request: Request, uid: str) -> Response:
         rule = self._rule(uid)
-        return Response.json(200, {"results": [self._history(rule, n) for n in range(1, rule["revision"]["versionNumber"] + 1)]})
+        versions = range(1, rule["revision"]["versionNumber"] + 1)
+        return Response.json(200, {"results": [self._history(rule, n) for n in versions]})
 
     def version(self, request: Request, uid: str, number: str) -> Response:
         return Response.json(200, self._history(self._rule(uid), _number(number)))
@@ -272,7 +273,8 @@ class EdgioApp:
             errors.append("accounts: exactly one {shortname} is required")
         body = payload.get("body")
         if not isinstance(body, dict):
-            return [{"field": "body", "message": "body: required object"}, *[{"field": "", "message": e} for e in errors]]
+            return [{"field": "body", "message": "body: required object"},
+                    *[{"field": "", "message": e} for e in errors]]
         if (body.get("serviceKey") or {}).get("name") != "delivery":
             errors.append("body.serviceKey.name: must be 'delivery'")
         for key in ("serviceProfileName", "publishedHostname", "sourceHostname"):

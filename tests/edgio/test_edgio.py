@@ -10,8 +10,7 @@ import pytest
 import requests
 from pulumi.dynamic import Config, ConfigureRequest
 
-from edgio_provider import (EdgioAuthError, EdgioBadRequest, EdgioClient, EdgioConflict, EdgioError,
-                            EdgioNotFound)
+from edgio_provider import EdgioAuthError, EdgioBadRequest, EdgioClient, EdgioConflict, EdgioError, EdgioNotFound
 from edgio_provider.client import make_signer, signature
 from edgio_provider.provider import DeliveryRuleProvider, payload
 from restkit import RetryPolicy
@@ -173,7 +172,7 @@ def test_through_the_provider_server(emulators: Emulators) -> None:
         assert failures == []
         id_, outs = server.create(name, checked)
         assert outs["state"] == "COMPLETED"
-        _, read_outs, read_inputs = server.read(name, id_, outs)
+        _, _read_outs, read_inputs = server.read(name, id_, outs)
         assert read_inputs["source_port"] == 30080
         server.delete(name, id_, outs)
     assert EDGIO_TEST_KEY not in server.stderr() and EDGIO_TEST_KEY not in server.provider_blob

@@ -9,7 +9,15 @@ import pytest
 from cdn_ingress.errors import ManifestError
 from tests.program.manifests_kit import SEED, ingress, shipped, write
 from tests.program.mocks_kit import (
-    NODE_PORT_BASE, ORIGIN_DOMAIN, RECORDS, RULE, STATUS, Recorder, is_unknown, run_program)
+    NODE_PORT_BASE,
+    ORIGIN_DOMAIN,
+    RECORDS,
+    RULE,
+    STATUS,
+    Recorder,
+    is_unknown,
+    run_program,
+)
 
 SHIPPED = Path(__file__).resolve().parents[2] / "manifests"
 
@@ -113,7 +121,7 @@ def test_invalid_manifests_register_nothing(tmp_path: Path) -> None:
     files = shipped()
     files["pywai-ingress.yaml"] = [ingress("shop", "shop.example.com", "/", port={"name": "nope"})]
     mocks = Recorder(preview=True)
-    with pytest.raises(ManifestError, match="port.name='nope'"):
+    with pytest.raises(ManifestError, match=r"port\.name='nope'"):
         run_program(write(tmp_path / "m", files), mocks=mocks)
     assert mocks.registered == []
 

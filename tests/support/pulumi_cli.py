@@ -7,6 +7,7 @@ emulators. Every command's output is appended to ``cli.log`` so tests can search
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -113,7 +114,7 @@ class Project:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
-            self._record(list(args) + ["(killed)"], out, err, proc.returncode)
+            self._record([*list(args), "(killed)"], out, err, proc.returncode)
             self._kill_leftovers()
 
     def _kill_leftovers(self) -> None:
@@ -127,10 +128,8 @@ class Project:
             except OSError:
                 continue
             if f"{self.dir}/" in cmdline:
-                try:
+                with contextlib.suppress(OSError):
                     os.kill(int(entry.name), signal.SIGKILL)
-                except OSError:
-                    pass
 
     def init_stack(self, name: str, config: dict[str, str], secret: dict[str, str]) -> None:
         self.pulumi("stack", "init", name, "--secrets-provider", "passphrase")

@@ -12,8 +12,7 @@ from restkit import RetryPolicy
 from tests.conftest import VULTR_TEST_KEY
 from tests.support.emulator import Emulators
 from tests.support.provider_server import UNKNOWN, ProviderServer, secret, urn
-from vultr_provider import (
-    VultrAuthError, VultrBadRequest, VultrClient, VultrConflict, VultrNotFound, VultrRateLimited)
+from vultr_provider import VultrAuthError, VultrBadRequest, VultrClient, VultrConflict, VultrNotFound, VultrRateLimited
 from vultr_provider.errors import VultrError
 from vultr_provider.provider import DnsRecordSetProvider
 
@@ -58,7 +57,7 @@ def test_client_400s(emulators: Emulators, kwargs: dict[str, Any], error: type, 
 
 
 def test_missing_record_is_404(emulators: Emulators) -> None:
-    with pytest.raises(VultrNotFound, match="404 for GET /domains/origin.example.com/records/nope"):
+    with pytest.raises(VultrNotFound, match=r"404 for GET /domains/origin\.example\.com/records/nope"):
         client(emulators).get_record(ZONE, "nope")
 
 
@@ -129,7 +128,8 @@ def test_check_reports_every_problem() -> None:
     result = DnsRecordSetProvider().check({}, props(domain="bad domain", name="x.origin.example.com",
                                                     addresses=["1.2.3.4", "zz"], ttl=5))
     reasons = [f.reason for f in result.failures]
-    assert "domain='bad domain': must be the zone's lower-case FQDN without a trailing dot, e.g. 'example.com'" in reasons
+    assert ("domain='bad domain': must be the zone's lower-case FQDN without a trailing dot, "
+            "e.g. 'example.com'") in reasons
     assert "addresses[1]='zz': not an IP address" in reasons
     assert "ttl=5: must be a whole number of seconds from 60 to 86400" in reasons
 
