@@ -21,7 +21,7 @@ venv: $(STAMP) ## Python virtualenv with the pinned packages
 toolchain: ## Build the Pulumi CLI, language host and plugins from Go modules (cached, long the first time)
 	tools/toolchain.sh
 
-cluster: ## Start the local control plane (kwok nodes); builds it first if missing
+cluster: venv ## Start the local control plane (kwok nodes); builds it first if missing
 	tools/cluster.sh build
 	tools/cluster.sh start
 
