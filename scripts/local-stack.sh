@@ -22,7 +22,17 @@ toolchain() {
   source tools/env.sh
 }
 
+repair_backend() {
+  # A run killed between writing a checkpoint and its metadata file leaves that file empty, and
+  # every command then fails with "failed to load checkpoint: EOF". An empty one carries nothing.
+  local f
+  while IFS= read -r f; do
+    log "removing empty metadata file left by an interrupted run: $f"; rm -f "$f"
+  done < <(find "$ROOT/.state/.pulumi" -name '*.attrs' -size 0 2>/dev/null)
+}
+
 stack_select() {
+  repair_backend
   pulumi stack select "$STACK" --non-interactive 2>/dev/null \
     || pulumi stack init "$STACK" --secrets-provider passphrase --non-interactive >&2
 }

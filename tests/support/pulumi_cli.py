@@ -131,6 +131,16 @@ class Project:
                 with contextlib.suppress(OSError):
                     os.kill(int(entry.name), signal.SIGKILL)
 
+    def repair_backend(self) -> list[Path]:
+        """The file backend keeps each blob's metadata in a ``<blob>.attrs`` file written after the
+        blob; a kill between the two leaves it empty and every command then fails with
+        "failed to load checkpoint: EOF". An empty one carries nothing, so it goes
+        (docs/operations.md; scripts/local-stack.sh does the same for the local stack)."""
+        empty = [p for p in (self.dir / "state" / ".pulumi").rglob("*.attrs") if p.stat().st_size == 0]
+        for path in empty:
+            path.unlink()
+        return empty
+
     def init_stack(self, name: str, config: dict[str, str], secret: dict[str, str]) -> None:
         self.pulumi("stack", "init", name, "--secrets-provider", "passphrase")
         for key, value in config.items():
