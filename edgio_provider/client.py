@@ -61,10 +61,9 @@ class EdgioClient:
 
     def _call(self, operation: str, method: str, path: str, *, body: Any = None,
               params: dict[str, Any] | None = None, idempotent: bool = True) -> requests.Response:
-        return self._transport.json(
-            f"Edgio {operation}", method, path, body=body, params=params, idempotent=idempotent,
-            transport_error=EdgioTransportError,
-            status_error=lambda op, status, m, p, detail: error_for_status(status)(operation, status, m, p, detail))
+        return self._transport.json("Edgio", operation, method, path, body=body, params=params,
+                                    idempotent=idempotent, transport_error=EdgioTransportError,
+                                    error_for_status=error_for_status)
 
     def _pages(self, operation: str, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []

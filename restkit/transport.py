@@ -119,13 +119,15 @@ class Transport:
             remaining = self.retry.deadline - (time.monotonic() - started)
             self._sleep(max(0.0, min(delay, remaining)))
 
-    def json(self, operation: str, method: str, path: str, *, body: Any = None,
+    def json(self, vendor: str, operation: str, method: str, path: str, *, body: Any = None,
              params: Mapping[str, Any] | None = None, idempotent: bool = True,
              transport_error: Callable[[str], Exception],
-             status_error: Callable[[str, int, str, str, str], Exception]) -> requests.Response:
-        """``send`` with a JSON body; a 4xx/5xx answer raises ``status_error(operation, status,
-        method, path, shortened body)``, a transport failure ``transport_error(message)``.
-        OutcomeUnknown passes through untouched: the caller must look the object up."""
+             error_for_status: Callable[[int], Callable[[str, int, str, str, str], Exception]],
+             ) -> requests.Response:
+        """``send`` with a JSON body. A 4xx/5xx answer raises the vendor's
+        ``error_for_status(status)(operation, status, method, path, shortened body)``, a transport
+        failure ``transport_error("<vendor> <operation> failed: ...")``. OutcomeUnknown passes
+        through untouched: the caller must look the object up."""
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json"} if data is not None else None
         try:
@@ -134,10 +136,10 @@ class Transport:
         except OutcomeUnknown:
             raise
         except TransportError as exc:
-            raise transport_error(f"{operation} failed: {exc}") from exc
+            raise transport_error(f"{vendor} {operation} failed: {exc}") from exc
         if response.status_code >= 400:
             detail = shorten(response.text or response.reason or "")
-            raise status_error(operation, response.status_code, method, path, detail)
+            raise error_for_status(response.status_code)(operation, response.status_code, method, path, detail)
         return response
 
     def _attempt(self, method: str, path: str, params: Mapping[str, Any] | None,

@@ -94,6 +94,10 @@ go_env() {
 
 record() { echo "$2" >"$(dir_of "$1")/.stamp-$1"; say "built $1 $2"; }
 
+module_file() { # module_file MODULE@VERSION Dir|GoMod: where the module cache holds it (downloads it)
+  go mod download -json "$1" | python3 -c "import json,sys;print(json.load(sys.stdin)['$2'])"
+}
+
 wrapper() { # wrapper DIR: an empty scratch module to build a module that go install refuses
   rm -rf "$1"; mkdir -p "$1"
   (cd "$1" && go mod init "local/$(basename "$1")-build" >/dev/null 2>&1 && go mod edit -go="$GO_LANG_VERSION")
@@ -136,7 +140,7 @@ build_python_scripts() {
   fi
   say "Python launcher and dynamic-provider scripts from the sdk/v3 module"
   local sdk
-  sdk=$(go mod download -json "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" | python3 -c 'import json,sys;print(json.load(sys.stdin)["Dir"])')
+  sdk=$(module_file "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" Dir)
   # Copies, not links: the host finds the launcher beside its own resolved path.
   install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$BIN/pulumi-language-python-exec"
   install -m 0755 "$sdk/python/dist/pulumi-resource-pulumi-python" "$BIN/pulumi-resource-pulumi-python"
@@ -148,8 +152,7 @@ build_k8s_provider() {
   if ! is_built pulumi-resource-kubernetes "$K8S_PLUGIN_VERSION"; then
     say "pulumi-resource-kubernetes $K8S_PLUGIN_VERSION (provider/v4@$K8S_PROVIDER_PSEUDO)"
     local src w=$WORK/k8sprov
-    src=$(go mod download -json "github.com/pulumi/pulumi-kubernetes/provider/v4@$K8S_PROVIDER_PSEUDO" \
-      | python3 -c 'import json,sys;print(json.load(sys.stdin)["Dir"])')
+    src=$(module_file "github.com/pulumi/pulumi-kubernetes/provider/v4@$K8S_PROVIDER_PSEUDO" Dir)
     rm -rf "$w"; cp -r "$src" "$w"; chmod -R u+w "$w"
     (
       cd "$w"
@@ -198,7 +201,7 @@ build_kube() {
   wrapper "$w"
   (
     cd "$w"
-    gomod=$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | python3 -c 'import json,sys;print(json.load(sys.stdin)["GoMod"])')
+    gomod=$(module_file "k8s.io/kubernetes@v$KUBE_VERSION" GoMod)
     # k8s.io/kubernetes points its staging modules at ./staging; the same release publishes each of them
     # as v0.<minor>.<patch>, so require those instead.
     for m in $(sed -n 's#^[[:space:]]*\(k8s\.io/[A-Za-z0-9._-]*\) => \./staging/.*#\1#p' "$gomod"); do

@@ -38,10 +38,9 @@ class VultrClient:
 
     def _call(self, operation: str, method: str, path: str, *, body: Any = None,
               params: dict[str, Any] | None = None, idempotent: bool = True) -> requests.Response:
-        return self._transport.json(
-            f"Vultr {operation}", method, path, body=body, params=params, idempotent=idempotent,
-            transport_error=VultrTransportError,
-            status_error=lambda op, status, m, p, detail: error_for_status(status)(operation, status, m, p, detail))
+        return self._transport.json("Vultr", operation, method, path, body=body, params=params,
+                                    idempotent=idempotent, transport_error=VultrTransportError,
+                                    error_for_status=error_for_status)
 
     def _pages(self, operation: str, path: str, key: str) -> Iterator[dict[str, Any]]:
         cursor = ""

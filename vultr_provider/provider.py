@@ -179,10 +179,10 @@ class DnsRecordSetProvider(ResourceProvider):
         for record in collisions:
             owned.setdefault(record["data"], record["id"])
         known = {r["id"] for r in zone}
-        made_marker: str | None = None
+        made_marker: dict[str, str] = {}
         try:
             if p["owner"] and marker is None:
-                made_marker = marker = self._write_marker(p, known)
+                marker = made_marker["marker"] = self._write_marker(p, known)
             for address in p["addresses"]:
                 if address not in owned:
                     made = client.create_record(p["domain"], name=p["name"], type=p["type"], data=address,
@@ -192,9 +192,7 @@ class DnsRecordSetProvider(ResourceProvider):
                 if record["ttl"] != p["ttl"] and owned.get(record["data"]) == record["id"]:
                     client.update_record(p["domain"], record["id"], ttl=p["ttl"])
         except Exception:
-            self._undo(p, owned, known=known, attempted=set(p["addresses"]))
-            if made_marker:
-                self._delete_quietly(p["domain"], made_marker)
+            self._undo(p, {**owned, **made_marker}, known=known, attempted=set(p["addresses"]))
             raise
         return CreateResult(_set_id(p), self._outputs(p, owned, marker))
 
@@ -207,15 +205,17 @@ class DnsRecordSetProvider(ResourceProvider):
         wanted = set(p["addresses"])
         if owned and any(live[rid]["ttl"] != p["ttl"] for rid in owned.values()):
             owned = self._retime(p, owned, wanted)
-        marker = olds.get("marker_id") if olds.get("marker_id") in live else None
+        old_marker = olds.get("marker_id")
+        marker = old_marker if old_marker in live else None
         if marker and _marker_data(p) != live[marker]["data"].strip('"'):
             marker = None  # the owner changed: a new marker first, then the old one goes
-        if p["owner"] and marker is None:
-            marker = _marker_of(list(live.values()), p) or self._write_marker(p, set(live))
-        old_marker = olds.get("marker_id")
         made: dict[str, str] = {}
         known, missing = set(live), wanted - set(owned)
         try:
+            if p["owner"] and marker is None:
+                marker = _marker_of(list(live.values()), p)
+                if marker is None:
+                    marker = made["marker"] = self._write_marker(p, known)
             for address in sorted(missing, key=_sort_key):
                 made[address] = client.create_record(p["domain"], name=p["name"], type=p["type"],
                                                      data=address, ttl=p["ttl"], known_ids=known)["id"]
@@ -227,6 +227,7 @@ class DnsRecordSetProvider(ResourceProvider):
             # nobody's, so they go. What is still live of the old set stays (never zero records).
             self._undo(p, made, known=known, attempted=missing)
             raise
+        made.pop("marker", None)
         if old_marker and old_marker in live and old_marker != marker:
             self._delete(p["domain"], old_marker)
         return UpdateResult(self._outputs(p, {**owned, **made}, marker))
@@ -268,7 +269,8 @@ class DnsRecordSetProvider(ResourceProvider):
 
     def _undo(self, p: dict[str, Any], made: dict[str, str], *, known: set[str], attempted: set[str]
               ) -> None:
-        """Delete what a failed operation made: the ids it got back, and any record with our name,
+        """Delete what a failed operation made: the ids it got back (its marker too, if it wrote
+        one), and any record with our name,
         type and one of the addresses it tried that appeared during the operation (a create whose
         answer was lost). Records there before it started (``known``) are never touched. Best
         effort, a few passes; the original error is what the user must see."""
@@ -288,10 +290,6 @@ class DnsRecordSetProvider(ResourceProvider):
         made = self.client().create_record(p["domain"], name=_marker_name(p), type="TXT",
                                            data=f'"{_marker_data(p)}"', ttl=MARKER_TTL, known_ids=known)
         return str(made["id"])
-
-    def _delete_quietly(self, domain: str, record_id: str) -> None:
-        with contextlib.suppress(Exception):  # best effort; the original error is what the user must see
-            self._delete(domain, record_id)
 
     @staticmethod
     def _outputs(p: dict[str, Any], owned: dict[str, str], marker: str | None = None) -> dict[str, Any]:

@@ -19,21 +19,14 @@ from tests.support.pulumi_cli import ROOT, Project, toolchain_problem
 DOMAIN = "origin.example.com"
 SHORTNAME = "cstradtman"
 
-_problem = toolchain_problem()
-if _problem is None:
-    _cluster = subprocess.run([str(ROOT / "tools" / "toolchain.sh"), "--check", "cluster"],
-                              capture_output=True, text=True, check=False)
-    if _cluster.returncode != 0:
-        _problem = _cluster.stdout.strip()
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if _problem is None:
+    e2e = [item for item in items if "e2e" in item.keywords]
+    problem = toolchain_problem() if e2e else None  # asked only when there is something to run
+    if problem is None:
         return
-    skip = pytest.mark.skip(reason=f"toolchain not built (make toolchain): {_problem.splitlines()[-1]}")
-    for item in items:
-        if "e2e" in item.keywords:
-            item.add_marker(skip)
+    skip = pytest.mark.skip(reason=f"toolchain not built (make toolchain): {problem}")
+    for item in e2e:
+        item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

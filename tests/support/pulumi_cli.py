@@ -27,10 +27,14 @@ CODE = ("Pulumi.yaml", "__main__.py", "requirements.txt", "cdn_ingress", "edgio_
 
 
 def toolchain_problem() -> str | None:
-    """None when the toolchain is built, else what ``tools/toolchain.sh --check`` says is missing."""
-    done = subprocess.run([str(ROOT / "tools" / "toolchain.sh"), "--check", "pulumi"],
+    """None when the toolchain (CLI, plugins and control plane) is built, else what
+    ``tools/toolchain.sh --check`` says is missing, on one line."""
+    done = subprocess.run([str(ROOT / "tools" / "toolchain.sh"), "--check"],
                           capture_output=True, text=True, check=False)
-    return None if done.returncode == 0 else (done.stdout + done.stderr).strip()
+    if done.returncode == 0:
+        return None
+    lines = [line.strip() for line in (done.stdout + done.stderr).splitlines()]
+    return "; ".join(line for line in lines if line and not line.startswith("not built"))
 
 
 def toolchain_env() -> dict[str, str]:
