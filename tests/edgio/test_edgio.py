@@ -128,6 +128,30 @@ def test_foreign_rule_is_a_conflict_naming_its_uuid(emulators: Emulators) -> Non
     assert client(emulators).get(foreign["uuid"])["body"]["sourceHostname"] == "their-origin.example.net"
 
 
+def test_update_whose_own_put_landed_unseen_is_not_a_conflict(emulators: Emulators) -> None:
+    p = provider(emulators)
+    created = p.create(p.check({}, inputs()).inputs)
+    wanted = p.check(created.outs, inputs(source_port=1)).inputs
+    client(emulators).update(created.id, payload(wanted))  # the PUT landed; its answer never came
+    done = p.update(created.id, created.outs, wanted)  # the re-run, from the old state (version 1)
+    assert (done.outs["version"], done.outs["source_port"]) == (2, 1)
+    assert client(emulators).get(created.id)["revision"]["versionNumber"] == 2  # not written again
+
+
+def test_check_asks_the_vendor_only_about_changed_inputs(emulators: Emulators) -> None:
+    p = provider(emulators)
+    checked = p.check({}, inputs()).inputs
+
+    def validations() -> int:
+        return sum(c["path"].endswith("/validate") for c in emulators.calls("edgio"))
+
+    emulators.admin("edgio", "DELETE", "calls")
+    assert p.check(checked, inputs()).failures == []
+    assert validations() == 0
+    assert p.check(checked, inputs(source_port=1)).failures == []
+    assert validations() == 1
+
+
 def test_rule_left_by_a_killed_run_is_taken_over_not_duplicated(emulators: Emulators) -> None:
     p = provider(emulators)
     wanted = p.check({}, inputs()).inputs

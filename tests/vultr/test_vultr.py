@@ -14,7 +14,7 @@ from tests.support.emulator import Emulators
 from tests.support.provider_server import UNKNOWN, ProviderServer, secret, urn
 from vultr_provider import VultrAuthError, VultrBadRequest, VultrClient, VultrConflict, VultrNotFound, VultrRateLimited
 from vultr_provider.errors import VultrError
-from vultr_provider.provider import DnsRecordSetProvider
+from vultr_provider.provider import DnsRecordSetProvider, _normal
 
 ZONE = "origin.example.com"
 TYPE = "pulumi-python:dynamic/vultr:DnsRecordSet"
@@ -242,3 +242,15 @@ def test_another_owners_marker_does_not_make_records_ours(emulators: Emulators) 
     with pytest.raises(VultrConflict, match=f"id={theirs}"):
         p.create(props(owner="proj/dev"))
     assert len(c.list_records(ZONE)) == 2  # nothing of ours was left behind, nothing of theirs touched
+
+
+def test_undo_removes_a_record_whose_create_answer_was_lost_and_nothing_else(emulators: Emulators) -> None:
+    p, c = provider(emulators), client(emulators)
+    before = c.create_record(ZONE, name="pywai", type="A", data="198.51.100.1", ttl=120)["id"]  # not ours
+    known = {r["id"] for r in c.list_records(ZONE)}
+    # Our create landed, but neither its answer nor the look-up after it reached the provider.
+    lost = c.create_record(ZONE, name="pywai", type="A", data="198.51.100.2", ttl=120)["id"]
+    p._undo(_normal(props()), {}, known=known, attempted={"198.51.100.1", "198.51.100.2"})
+    assert [r["id"] for r in c.list_records(ZONE)] == [before]
+    assert lost not in {r["id"] for r in c.list_records(ZONE)}
+
