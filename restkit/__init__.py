@@ -3,7 +3,8 @@ honour Retry-After, a process-wide client-side rate limit, and unknown-outcome r
 writes that must not be re-sent blindly. Vendor clients map statuses to their own errors.
 """
 
+from restkit.credentials import clean_credential
 from restkit.limits import RateLimiter
 from restkit.transport import OutcomeUnknown, RetryPolicy, Transport, TransportError, shorten
 
-__all__ = ["OutcomeUnknown", "RateLimiter", "RetryPolicy", "Transport", "TransportError", "shorten"]
+__all__ = ["OutcomeUnknown", "clean_credential", "RateLimiter", "RetryPolicy", "Transport", "TransportError", "shorten"]

@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 import requests
 
-from restkit import OutcomeUnknown, RateLimiter, RetryPolicy, Transport
-from vultr_provider.errors import VultrTransportError, error_for_status
+from restkit import OutcomeUnknown, RateLimiter, RetryPolicy, Transport, clean_credential
+from vultr_provider.errors import VultrConfigError, VultrTransportError, error_for_status
 from vultr_provider.types import DnsRecord, Domain
 
 DEFAULT_ENDPOINT = "https://api.vultr.com/v2"
@@ -21,9 +21,14 @@ PAGE_SIZE = 500
 CREATE_ATTEMPTS = 3
 
 
+def usable_api_key(raw: str, *, setting: str = "vultr:apiKey") -> str:
+    return clean_credential(raw, setting=setting, error=VultrConfigError)
+
+
 class VultrClient:
     def __init__(self, api_key: str, *, endpoint: str = DEFAULT_ENDPOINT, requests_per_second: float = 20.0,
                  timeout: float = 30.0, retry: RetryPolicy | None = None) -> None:
+        api_key = usable_api_key(api_key)
         self._transport = Transport(
             endpoint, timeout=(min(5.0, timeout), timeout), retry=retry,
             limiter=RateLimiter.shared(f"vultr:{requests_per_second}", requests_per_second, burst=5),

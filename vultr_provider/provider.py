@@ -1,25 +1,25 @@
-"""``DnsRecordSet`` lifecycle: one record per address, owned by id, never a gap, never a
-record that is not in state (or explicitly adopted).
+"""``DnsRecordSet`` lifecycle: one record per address, owned by id, never a gap, never a record
+that is not in state (or explicitly adopted), never a record some other set owns.
 
-With an ``owner`` (the program passes ``<project>/<stack>``), the set also keeps an ownership
-marker, a TXT record ``_cdn-ingress.<name>`` saying ``heritage=cdn-ingress owner=<owner>``,
-written before the first address record. A run killed after it wrote records but before Pulumi
-saved them leaves that marker behind, so the next create knows the records with this name,
-type and one of its addresses are its own (it checked that none existed before writing the
-marker) and takes them over instead of failing on a collision. Vultr records carry no
-description or tag, so a marker record is the only place such a claim can live.
+With an ``owner`` (the program passes its stack instance) and a ``set_key`` (the resource), the
+set keeps a TXT ownership marker (``ownership.py``), written before the first address record and
+deleted last. What the marker decides at create or update:
+- our own marker: records at the name are ours (a killed run left them), taken over;
+- a sibling's marker (same owner, other set: a Service moved between namespaces, the old resource
+  not yet deleted): the claim is handed over in one write, and the old resource's delete then
+  finds its marker no longer naming it and leaves the records alone;
+- anyone else's marker, or records with no marker: a conflict naming every record, unless
+  ``adopt``, after which the set ends exactly as declared.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
-import re
+import threading
 from typing import Any
 
 from pulumi.dynamic import (
-    CheckFailure,
     CheckResult,
     ConfigureRequest,
     CreateResult,
@@ -28,89 +28,16 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
-from pulumi.output import Unknown
 
-from vultr_provider.client import DEFAULT_ENDPOINT, VultrClient
+from vultr_provider.checks import INPUTS, check_inputs, known, normal, sort_key
+from vultr_provider.client import DEFAULT_ENDPOINT, VultrClient, usable_api_key
 from vultr_provider.errors import VultrConfigError, VultrConflict, VultrNotFound
+from vultr_provider.ownership import MARKER_TTL, Claim, NameView, marker_data, marker_name, parse_marker, view
+from vultr_provider.records import SetWriter
+from vultr_provider.types import DnsRecord
+from vultr_provider.zone import DEFAULT_MAX_AGE, ZoneSnapshots
 
-INPUTS = ("domain", "name", "type", "addresses", "ttl", "adopt", "owner")
-MARKER_PREFIX = "_cdn-ingress"
-MARKER_TTL = 300
-_OWNER = re.compile(r"^[A-Za-z0-9._/-]{1,200}$")
 REPLACE_ON = ("domain", "name", "type")
-TYPES = {"A": 4, "AAAA": 6}
-TTL_RANGE = (60, 86400)
-_LABEL = r"([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)"
-_DOMAIN = re.compile(rf"^{_LABEL}(\.{_LABEL})+$")
-_NAME = re.compile(rf"^{_LABEL}(\.{_LABEL})*$")
-
-
-def _known(value: Any) -> bool:
-    return not isinstance(value, Unknown)
-
-
-def check_inputs(news: dict[str, Any]) -> list[CheckFailure]:
-    """Every problem of the inputs; values not yet known (preview) are not judged."""
-    failures: list[CheckFailure] = []
-
-    def fail(field: str, reason: str) -> None:
-        failures.append(CheckFailure(field, f"{field}={news.get(field)!r}: {reason}"))
-
-    domain, name, rtype = news.get("domain"), news.get("name"), news.get("type", "A")
-    if _known(domain) and not (isinstance(domain, str) and _DOMAIN.match(domain)):
-        fail("domain", "must be the zone's lower-case FQDN without a trailing dot, e.g. 'example.com'")
-    if _known(name) and not (isinstance(name, str) and (name == "" or _NAME.match(name))):
-        fail("name", "must be a lower-case name relative to the zone ('' for the apex), e.g. 'www'")
-    elif _known(name) and _known(domain) and isinstance(domain, str) and name.endswith("." + domain):
-        fail("name", f"must be relative to the zone: drop the trailing '.{domain}'")
-    if _known(rtype) and rtype not in TYPES:
-        fail("type", f"must be one of {sorted(TYPES)}")
-    addresses = news.get("addresses")
-    if _known(addresses):
-        failures.extend(_check_addresses(addresses, TYPES.get(rtype, 4) if _known(rtype) else None))
-    ttl = news.get("ttl", 120)
-    if _known(ttl) and (isinstance(ttl, bool) or not isinstance(ttl, int | float) or int(ttl) != ttl
-                        or not TTL_RANGE[0] <= ttl <= TTL_RANGE[1]):
-        fail("ttl", f"must be a whole number of seconds from {TTL_RANGE[0]} to {TTL_RANGE[1]}")
-    adopt = news.get("adopt", False)
-    if _known(adopt) and not isinstance(adopt, bool):
-        fail("adopt", "must be true or false")
-    owner = news.get("owner", "")
-    if _known(owner) and not (owner == "" or (isinstance(owner, str) and _OWNER.match(owner))):
-        fail("owner", "must be empty or 1..200 characters of letters, digits, '.', '_', '/', '-'")
-    return failures
-
-
-def _check_addresses(addresses: Any, version: int | None) -> list[CheckFailure]:
-    if not isinstance(addresses, list) or not addresses:
-        return [CheckFailure("addresses", f"addresses={addresses!r}: must be a non-empty list of IP addresses")]
-    failures, seen = [], set()
-    for index, address in enumerate(addresses):
-        if not _known(address):
-            continue
-        try:
-            parsed = ipaddress.ip_address(address)
-        except (ValueError, TypeError):
-            failures.append(CheckFailure("addresses", f"addresses[{index}]={address!r}: not an IP address"))
-            continue
-        if version is not None and parsed.version != version:
-            failures.append(CheckFailure(
-                "addresses", f"addresses[{index}]={address!r}: must be an IPv{version} address for this type"))
-        if str(parsed) in seen:
-            failures.append(CheckFailure("addresses", f"addresses[{index}]={address!r}: listed twice"))
-        seen.add(str(parsed))
-    return failures
-
-
-def _normal(news: dict[str, Any]) -> dict[str, Any]:
-    """Inputs with defaults applied and addresses in canonical, sorted form."""
-    out = {"type": "A", "ttl": 120, "adopt": False, "owner": "", **{k: news[k] for k in INPUTS if k in news}}
-    addresses = out.get("addresses")
-    if _known(addresses) and isinstance(addresses, list) and all(_known(a) for a in addresses):
-        out["addresses"] = sorted({str(ipaddress.ip_address(a)) for a in addresses}, key=_sort_key)
-    if _known(out["ttl"]) and isinstance(out["ttl"], float):
-        out["ttl"] = int(out["ttl"])
-    return out
 
 
 class DnsRecordSetProvider(ResourceProvider):
@@ -119,7 +46,10 @@ class DnsRecordSetProvider(ResourceProvider):
         self._endpoint = DEFAULT_ENDPOINT
         self._rate = 20.0
         self._timeout = 30.0
+        self._zone_age = DEFAULT_MAX_AGE
         self._client: VultrClient | None = None
+        self._zones: ZoneSnapshots | None = None
+        self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
         return {}  # credentials and clients come from configure(), never from state
@@ -129,35 +59,44 @@ class DnsRecordSetProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         config = req.config
-        self._api_key = config.get("vultr:apiKey") or os.environ.get("VULTR_API_KEY")
+        raw = config.get("vultr:apiKey") or os.environ.get("VULTR_API_KEY")
+        self._api_key = usable_api_key(raw, setting="vultr:apiKey") if raw else None
         self._endpoint = config.get("vultr:endpoint") or os.environ.get("VULTR_ENDPOINT") or DEFAULT_ENDPOINT
-        self._rate = float(config.get("vultr:requestsPerSecond") or 20)
-        self._timeout = float(config.get("vultr:timeoutSeconds") or 30)
+        self._rate = _positive(config.get("vultr:requestsPerSecond"), 20.0, "vultr:requestsPerSecond")
+        self._timeout = _positive(config.get("vultr:timeoutSeconds"), 30.0, "vultr:timeoutSeconds")
+        self._zone_age = _positive(config.get("vultr:zoneSnapshotSeconds"), DEFAULT_MAX_AGE,
+                                   "vultr:zoneSnapshotSeconds")
 
     def client(self) -> VultrClient:
-        if self._client is None:
-            if not self._api_key:
-                raise VultrConfigError(
-                    "no Vultr API key: set it with `pulumi config set --secret vultr:apiKey <key>` "
-                    "(or the environment variable VULTR_API_KEY)")
-            self._client = VultrClient(self._api_key, endpoint=self._endpoint,
-                                       requests_per_second=self._rate, timeout=self._timeout)
-        return self._client
+        with self._lock:
+            if self._client is None:
+                if not self._api_key:
+                    raise VultrConfigError(
+                        "no Vultr API key: set it with `pulumi config set --secret vultr:apiKey <key>` "
+                        "(or the environment variable VULTR_API_KEY)")
+                self._client = VultrClient(self._api_key, endpoint=self._endpoint,
+                                           requests_per_second=self._rate, timeout=self._timeout)
+            return self._client
+
+    def zones(self) -> ZoneSnapshots:
+        client = self.client()
+        with self._lock:
+            if self._zones is None:
+                self._zones = ZoneSnapshots(client.list_records, max_age=self._zone_age)
+            return self._zones
 
     # -- pure --------------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = check_inputs(news)
-        return CheckResult(news if failures else _normal(news), failures)
+        return CheckResult(news if failures else normal(news), failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        news = _normal(news)
-        changed = []
-        olds = {"owner": "", **olds}  # state written before owners existed has none
-        for key in ("domain", "name", "type", "ttl", "owner"):
-            if not _known(news.get(key)) or olds.get(key) != news.get(key):
-                changed.append(key)
+        news = normal(news)
+        olds = {"owner": "", "set_key": "", **olds}  # state written before these existed has none
+        changed = [key for key in ("domain", "name", "type", "ttl", "owner", "set_key")
+                   if not known(news.get(key)) or olds.get(key) != news.get(key)]
         new_addresses = news.get("addresses")
-        if not _known(new_addresses) or not all(_known(a) for a in new_addresses or []) or \
+        if not known(new_addresses) or not all(known(a) for a in new_addresses or []) or \
                 set(olds.get("addresses") or []) != set(new_addresses or []):
             changed.append("addresses")
         replaces = [key for key in REPLACE_ON if key in changed]
@@ -165,163 +104,141 @@ class DnsRecordSetProvider(ResourceProvider):
 
     # -- lifecycle ---------------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
-        p = _normal(props)
-        client = self.client()
-        zone = client.list_records(p["domain"])
-        existing = [r for r in zone if (r["name"], r["type"]) == (p["name"], p["type"])]
-        marker = _marker_of(zone, p)
-        owned: dict[str, str] = {}
-        collisions = [r for r in existing if r["data"] in p["addresses"]]
-        if collisions and not p["adopt"] and marker is None:
-            names = ", ".join(f"id={r['id']} {_fqdn(p)} {r['type']} {r['data']}" for r in collisions)
-            raise VultrConflict(f"records exist already and are not managed by this stack: {names}; "
-                                "set adopt to take them over (cdn-ingress:adoptExisting)")
-        for record in collisions:
-            owned.setdefault(record["data"], record["id"])
-        known = {r["id"] for r in zone}
-        made_marker: dict[str, str] = {}
-        try:
-            if p["owner"] and marker is None:
-                marker = made_marker["marker"] = self._write_marker(p, known)
-            for address in p["addresses"]:
-                if address not in owned:
-                    made = client.create_record(p["domain"], name=p["name"], type=p["type"], data=address,
-                                                ttl=p["ttl"], known_ids=known)
-                    owned[address] = made["id"]
-            for record in collisions:
-                if record["ttl"] != p["ttl"] and owned.get(record["data"]) == record["id"]:
-                    client.update_record(p["domain"], record["id"], ttl=p["ttl"])
-        except Exception:
-            self._undo(p, {**owned, **made_marker}, known=known, attempted=set(p["addresses"]))
-            raise
-        return CreateResult(_set_id(p), self._outputs(p, owned, marker))
+        p = normal(props)
+        names = self._view(p)
+        owned = self._claimable(p, names, state_ids=set(), state_marker="")
+        marker = self._claim(p, names, state_marker="")
+        owned_map = self._converge(p, owned, names)
+        return CreateResult(_set_id(p), _outputs(p, owned_map, marker))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        p = _normal(news)
-        client = self.client()
-        live = {r["id"]: r for r in client.list_records(p["domain"])}
-        owned = {addr: rid for addr, rid in (olds.get("record_ids") or {}).items() if rid in live}
-        owned = {live[rid]["data"]: rid for rid in owned.values()}  # out-of-band data changes
-        wanted = set(p["addresses"])
-        if owned and any(live[rid]["ttl"] != p["ttl"] for rid in owned.values()):
-            owned = self._retime(p, owned, wanted)
-        old_marker = olds.get("marker_id")
-        marker = old_marker if old_marker in live else None
-        if marker and _marker_data(p) != live[marker]["data"].strip('"'):
-            marker = None  # the owner changed: a new marker first, then the old one goes
-        made: dict[str, str] = {}
-        known, missing = set(live), wanted - set(owned)
-        try:
-            if p["owner"] and marker is None:
-                marker = _marker_of(list(live.values()), p)
-                if marker is None:
-                    marker = made["marker"] = self._write_marker(p, known)
-            for address in sorted(missing, key=_sort_key):
-                made[address] = client.create_record(p["domain"], name=p["name"], type=p["type"],
-                                                     data=address, ttl=p["ttl"], known_ids=known)["id"]
-            for address in set(owned) - wanted:  # only after the new ones exist: no gap
-                self._delete(p["domain"], owned[address])
-                del owned[address]
-        except Exception:
-            # A failed update leaves the old state in Pulumi: the records this run made would be
-            # nobody's, so they go. What is still live of the old set stays (never zero records).
-            self._undo(p, made, known=known, attempted=missing)
-            raise
-        made.pop("marker", None)
-        if old_marker and old_marker in live and old_marker != marker:
-            self._delete(p["domain"], old_marker)
-        return UpdateResult(self._outputs(p, {**owned, **made}, marker))
-
-    def _retime(self, p: dict[str, Any], owned: dict[str, str], wanted: set[str]) -> dict[str, str]:
-        """Vultr refuses mixed TTLs within a set: shrink our records to one, re-time it, regrow."""
-        anchor = min(set(owned) & wanted or set(owned), key=_sort_key)
-        for address in [a for a in owned if a != anchor]:
-            self._delete(p["domain"], owned.pop(address))
-        self.client().update_record(p["domain"], owned[anchor], ttl=p["ttl"])
-        return owned
+        p = normal(news)
+        names = self._view(p)
+        state_ids = set((olds.get("record_ids") or {}).values())
+        state_marker = str(olds.get("marker_id") or "")
+        owned = self._claimable(p, names, state_ids=state_ids, state_marker=state_marker)
+        marker = self._claim(p, names, state_marker=state_marker)
+        owned_map = self._converge(p, owned, names)
+        if state_marker and state_marker != marker:  # an owner change: the old claim goes last
+            self._writer(p).delete(state_marker)
+        return UpdateResult(_outputs(p, owned_map, marker))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
+        p = normal(props)
+        writer = self._writer(p)
+        marker = str(props.get("marker_id") or "")
+        if marker and self._handed_over(p, marker):
+            return  # another set of this owner took the records (and the marker) over
         for record_id in (props.get("record_ids") or {}).values():
-            self._delete(props["domain"], record_id)
-        if props.get("marker_id"):  # last: a delete cut short still has its claim
-            self._delete(props["domain"], props["marker_id"])
+            writer.delete(record_id)
+        if marker:  # last: a delete cut short still has its claim
+            writer.delete(marker)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        p = _normal(props)
-        ids = set((props.get("record_ids") or {}).values())
-        zone = self.client().list_records(p["domain"])
-        live = [r for r in zone if r["id"] in ids]
-        if not live:
-            return ReadResult("", {})
-        owned = {r["data"]: r["id"] for r in live}
-        p["addresses"] = sorted(owned, key=_sort_key)
+        """Each owned record (and the marker) by id: correct whatever else writes to the zone,
+        and as many calls as the set has records, however large the zone."""
+        p = normal(props)
+        live = [r for r in map(lambda i: self._get(p, i), (props.get("record_ids") or {}).values()) if r]
+        marker = str(props.get("marker_id") or "")
+        live_marker = self._get(p, marker) if marker else None
+        claim = parse_marker(live_marker) if live_marker else None
+        if not live or (claim is not None and (claim.owner, claim.key) != (p["owner"], p["set_key"])):
+            return ReadResult("", {})  # gone, or handed over to another set
+        owned = {r["data"]: str(r["id"]) for r in live if (r["name"], r["type"]) == (p["name"], p["type"])}
+        p["addresses"] = sorted(owned, key=sort_key)
         p["ttl"] = live[0]["ttl"]
-        marker = props.get("marker_id")
-        if marker and not any(r["id"] == marker for r in zone):
-            marker = None
-        outs = self._outputs(p, owned, marker)
+        outs = _outputs(p, owned, marker if claim else None)
         return ReadResult(id_, outs, {k: outs[k] for k in INPUTS})
 
-    # -- helpers -----------------------------------------------------------------------------
-    def _delete(self, domain: str, record_id: str) -> None:
-        with contextlib.suppress(VultrNotFound):  # gone already: the goal of a delete
-            self.client().delete_record(domain, record_id)
+    # -- steps -------------------------------------------------------------------------------
+    def _view(self, p: dict[str, Any]) -> NameView:
+        zone = self.zones().records(p["domain"])
+        return view(zone, name=p["name"], type_=p["type"], owner=p["owner"], key=p["set_key"])
 
-    def _undo(self, p: dict[str, Any], made: dict[str, str], *, known: set[str], attempted: set[str]
-              ) -> None:
-        """Delete what a failed operation made: the ids it got back (its marker too, if it wrote
-        one), and any record with our name,
-        type and one of the addresses it tried that appeared during the operation (a create whose
-        answer was lost). Records there before it started (``known``) are never touched. Best
-        effort, a few passes; the original error is what the user must see."""
-        for _ in range(3):
-            try:
-                live = self.client().list_records(p["domain"])
-                appeared = {r["id"] for r in live if r["id"] not in known and r["data"] in attempted
-                            and (r["name"], r["type"]) == (p["name"], p["type"])}
-                targets = (set(made.values()) - known) | appeared
-                for record_id in sorted(targets & {r["id"] for r in live}):
-                    self._delete(p["domain"], record_id)
-                return
-            except Exception:  # retried, then given up on purpose
-                continue
+    def _claimable(self, p: dict[str, Any], names: NameView, *, state_ids: set[str], state_marker: str
+                   ) -> list[DnsRecord]:
+        """The records at the name this set may own; raises VultrConflict naming every record and
+        claim it may not. Its own (state); with its own marker, what its killed runs left (at a
+        create: everything, the marker was written after checking the name was free; at an update:
+        records of declared addresses); a sibling's, handed over; with adopt, all."""
+        foreign_claims = [c for c in names.foreign_claims if c.record_id != state_marker]
+        if p["adopt"] or (names.siblings and names.mine is None and not foreign_claims):
+            return list(names.records)
+        mine = names.mine is not None and not foreign_claims
+        creating = not state_ids and not state_marker
+        others = [r for r in names.records if r["id"] not in state_ids
+                  and not (mine and (creating or r["data"] in p["addresses"]))]
+        if others or foreign_claims:
+            raise VultrConflict(_conflict_message(p, others, foreign_claims))
+        return list(names.records)
 
-    def _write_marker(self, p: dict[str, Any], known: set[str]) -> str:
-        made = self.client().create_record(p["domain"], name=_marker_name(p), type="TXT",
-                                           data=f'"{_marker_data(p)}"', ttl=MARKER_TTL, known_ids=known)
+    def _claim(self, p: dict[str, Any], names: NameView, *, state_marker: str) -> str | None:
+        """This set's marker id: kept, handed over from a sibling, or written now (before any
+        record, so a run killed after its first record is still recognised as ours)."""
+        if not p["owner"]:
+            return None
+        if names.mine is not None:
+            return names.mine.record_id
+        writer = self._writer(p)
+        data = f'"{marker_data(p["owner"], p["set_key"], p["type"])}"'
+        if names.siblings:
+            sibling = names.siblings[0]
+            record = {"id": sibling.record_id, "name": marker_name(p["name"]), "type": "TXT", "data": "",
+                      "ttl": MARKER_TTL, "priority": 0}
+            writer.patch(record, data=data)  # type: ignore[arg-type]
+            return sibling.record_id
+        made = writer.create_at(marker_name(p["name"]), "TXT", data, MARKER_TTL,
+                                {c.record_id for c in names.foreign_claims} | ({state_marker} - {""}))
         return str(made["id"])
 
-    @staticmethod
-    def _outputs(p: dict[str, Any], owned: dict[str, str], marker: str | None = None) -> dict[str, Any]:
-        addresses = sorted(owned, key=_sort_key)
-        return {**{k: p[k] for k in INPUTS}, "addresses": addresses, "fqdn": _fqdn(p),
-                "record_ids": {a: owned[a] for a in addresses}, "marker_id": marker or ""}
+    def _converge(self, p: dict[str, Any], owned: list[DnsRecord], names: NameView) -> dict[str, str]:
+        writer = self._writer(p)
+        known_ids = {str(r["id"]) for r in names.records}
+        try:
+            return writer.converge(owned, p["addresses"], p["ttl"], known_ids)
+        except Exception:
+            # Pulumi keeps the old state after a failure: the records this run made would be
+            # nobody's, so they go. What was there before stays (never zero records).
+            writer.undo(set(p["addresses"]), known_ids)
+            raise
+
+    def _get(self, p: dict[str, Any], record_id: str) -> DnsRecord | None:
+        try:
+            return self.client().get_record(p["domain"], record_id)
+        except VultrNotFound:
+            return None
+
+    def _handed_over(self, p: dict[str, Any], marker_id: str) -> bool:
+        record = self._get(p, marker_id)
+        claim = parse_marker(record) if record else None
+        return claim is not None and claim.owner == p["owner"] and claim.key != p["set_key"]
+
+    def _writer(self, p: dict[str, Any]) -> SetWriter:
+        return SetWriter(self.client(), self.zones(), p["domain"], p["name"], p["type"])
 
 
-def _marker_name(p: dict[str, Any]) -> str:
-    return f"{MARKER_PREFIX}.{p['name']}" if p["name"] else MARKER_PREFIX
+def _conflict_message(p: dict[str, Any], others: list[DnsRecord], claims: list[Claim]) -> str:
+    parts = [f"id={r['id']} {_fqdn(p)} {r['type']} {r['data']}" for r in others]
+    parts += [f"id={c.record_id} {marker_name(p['name'])} TXT (claimed by owner {c.owner})" for c in claims]
+    return (f"{_fqdn(p)} {p['type']} holds records this set does not own: {', '.join(parts)}; they would "
+            "join its round robin. Remove them, or set adopt (cdn-ingress:adoptExisting) to take them over "
+            "and make the set exactly as declared")
 
 
-def _marker_data(p: dict[str, Any]) -> str:
-    return f"heritage=cdn-ingress owner={p['owner']} type={p['type']}"
+def _positive(value: Any, default: float, setting: str) -> float:
+    if value in (None, ""):
+        return default
+    with contextlib.suppress(TypeError, ValueError):
+        number = float(value)
+        if number > 0 and number != float("inf"):
+            return number
+    raise VultrConfigError(f"{setting}={value!r}: must be a positive number")
 
 
-def _marker_of(zone: list[Any], p: dict[str, Any]) -> str | None:
-    """Id of this set's ownership marker in the zone listing, if the set has an owner."""
-    if not p.get("owner"):
-        return None
-    for r in zone:
-        if (r["name"], r["type"]) == (_marker_name(p), "TXT") and r["data"].strip('"') == _marker_data(p):
-            return str(r["id"])
-    return None
-
-
-def _sort_key(address: str) -> Any:
-    try:
-        parsed = ipaddress.ip_address(address)
-        return (parsed.version, parsed)
-    except ValueError:
-        return (9, address)
+def _outputs(p: dict[str, Any], owned: dict[str, str], marker: str | None = None) -> dict[str, Any]:
+    addresses = sorted(owned, key=sort_key)
+    return {**{k: p[k] for k in INPUTS}, "addresses": addresses, "fqdn": _fqdn(p),
+            "record_ids": {a: owned[a] for a in addresses}, "marker_id": marker or ""}
 
 
 def _fqdn(p: dict[str, Any]) -> str:
@@ -330,4 +247,3 @@ def _fqdn(p: dict[str, Any]) -> str:
 
 def _set_id(p: dict[str, Any]) -> str:
     return f"{p['domain']}/{p['name'] or '@'}/{p['type']}"
-

@@ -26,8 +26,12 @@ class DnsRecordSetArgs:
     adopt: pulumi.Input[bool] = False
     """Take over existing records with the same name, type and data instead of failing."""
     owner: pulumi.Input[str] = ""
-    """Who owns the set (``<project>/<stack>``); when set, a TXT marker ``_cdn-ingress.<name>``
-    records the claim so a run killed halfway is repaired by the next one."""
+    """Who owns the set: the stack instance (``<project>/<stack>/<token>``). When set, a TXT marker
+    ``_cdn-ingress.<name>`` records the claim, so a run killed halfway is repaired by the next one
+    and records of other owners are a conflict."""
+    set_key: pulumi.Input[str] = ""
+    """Which of the owner's sets this is (the program passes the resource name): two sets of one
+    owner at one name, as while a Service moves between namespaces, never share records."""
 
 
 class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
@@ -44,6 +48,7 @@ class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
     record_ids: pulumi.Output[dict[str, str]]
     """Record id per address: what this resource owns."""
     owner: pulumi.Output[str]
+    set_key: pulumi.Output[str]
     marker_id: pulumi.Output[str]
     """Id of the TXT ownership marker ('' without an owner)."""
 
@@ -51,5 +56,5 @@ class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         props = {"domain": args.domain, "name": args.name, "addresses": args.addresses,
                  "type": args.type, "ttl": args.ttl, "adopt": args.adopt, "owner": args.owner,
-                 "fqdn": None, "record_ids": None, "marker_id": None}
+                 "set_key": args.set_key,                 "fqdn": None, "record_ids": None, "marker_id": None}
         super().__init__(DnsRecordSetProvider(), resource_name, props, opts)

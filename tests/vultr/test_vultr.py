@@ -14,7 +14,8 @@ from tests.support.emulator import Emulators
 from tests.support.provider_server import UNKNOWN, ProviderServer, secret, urn
 from vultr_provider import VultrAuthError, VultrBadRequest, VultrClient, VultrConflict, VultrNotFound, VultrRateLimited
 from vultr_provider.errors import VultrError
-from vultr_provider.provider import DnsRecordSetProvider, _normal
+from vultr_provider.checks import normal as _normal
+from vultr_provider.provider import DnsRecordSetProvider
 
 ZONE = "origin.example.com"
 TYPE = "pulumi-python:dynamic/vultr:DnsRecordSet"
@@ -166,7 +167,7 @@ def test_through_the_provider_server(emulators: Emulators) -> None:
 
 def test_fault_run_ends_with_exactly_the_intended_records(emulators: Emulators) -> None:
     c = client(emulators)
-    foreign = [c.create_record(ZONE, name=f"set{i}", type="A", data="203.0.113.9", ttl=120)["id"] for i in range(5)]
+    foreign = [c.create_record(ZONE, name=f"keep{i}", type="A", data="203.0.113.9", ttl=120)["id"] for i in range(5)]
     emulators.faults("vultr", error_rate=0.1, burst_429_rate=0.02, drop_rate=0.03, lost_response_rate=0.1, seed=7)
     p, states = provider(emulators), {}
     operations = record_operations = failed = 0
@@ -250,7 +251,7 @@ def test_undo_removes_a_record_whose_create_answer_was_lost_and_nothing_else(emu
     known = {r["id"] for r in c.list_records(ZONE)}
     # Our create landed, but neither its answer nor the look-up after it reached the provider.
     lost = c.create_record(ZONE, name="pywai", type="A", data="198.51.100.2", ttl=120)["id"]
-    p._undo(_normal(props()), {}, known=known, attempted={"198.51.100.1", "198.51.100.2"})
+    p._writer(_normal(props())).undo({"198.51.100.1", "198.51.100.2"}, known)
     assert [r["id"] for r in c.list_records(ZONE)] == [before]
     assert lost not in {r["id"] for r in c.list_records(ZONE)}
 

@@ -1,0 +1,79 @@
+"""Who owns which records at one name: the TXT ownership markers and the split of a zone
+listing into this set's records, a sibling set's, and everyone else's.
+
+A marker ``_cdn-ingress.<name>`` TXT ``heritage=cdn-ingress owner=<owner> set=<key> type=<type>``
+claims the records of one type at one name for one record set (``key``) of one owner (a stack
+instance: ``<project>/<stack>/<token>``). Vultr records carry no tag or description, so a marker
+record is the only place such a claim can live (external-dns keeps its TXT registry the same way).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from vultr_provider.types import DnsRecord
+
+MARKER_PREFIX = "_cdn-ingress"
+MARKER_TTL = 300
+_MARKER = re.compile(r"^heritage=cdn-ingress owner=(?P<owner>\S+)(?: set=(?P<key>\S+))? type=(?P<type>\S+)$")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One parsed ownership marker."""
+
+    record_id: str
+    owner: str
+    key: str
+    type: str
+
+
+def marker_name(name: str) -> str:
+    return f"{MARKER_PREFIX}.{name}" if name else MARKER_PREFIX
+
+
+def marker_data(owner: str, key: str, type_: str) -> str:
+    return f"heritage=cdn-ingress owner={owner}{f' set={key}' if key else ''} type={type_}"
+
+
+def parse_marker(record: DnsRecord | dict[str, Any]) -> Claim | None:
+    if record.get("type") != "TXT":
+        return None
+    match = _MARKER.match(str(record.get("data", "")).strip('"'))
+    if match is None:
+        return None
+    return Claim(str(record["id"]), match["owner"], match["key"] or "", match["type"])
+
+
+@dataclass
+class NameView:
+    """The records at one (name, type) as this set sees them."""
+
+    mine: Claim | None = None
+    siblings: list[Claim] = field(default_factory=list)
+    foreign_claims: list[Claim] = field(default_factory=list)
+    records: list[DnsRecord] = field(default_factory=list)
+
+
+def view(zone: Iterable[DnsRecord], *, name: str, type_: str, owner: str, key: str) -> NameView:
+    """Split the zone's records at ``name``/``type_`` and the markers that claim them."""
+    out = NameView()
+    for record in zone:
+        if (record["name"], record["type"]) == (name, type_):
+            out.records.append(record)
+            continue
+        if record["name"] != marker_name(name):
+            continue
+        claim = parse_marker(record)
+        if claim is None or claim.type != type_:
+            continue
+        if owner and (claim.owner, claim.key) == (owner, key):
+            out.mine = out.mine or claim
+        elif owner and claim.owner == owner:
+            out.siblings.append(claim)
+        else:
+            out.foreign_claims.append(claim)
+    return out
