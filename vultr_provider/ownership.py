@@ -18,6 +18,8 @@ from vultr_provider.types import DnsRecord
 
 MARKER_PREFIX = "_cdn-ingress"
 MARKER_TTL = 300
+RETIME_PREFIX = f"{MARKER_PREFIX}-retime"
+_PARKED = re.compile(rf"^{re.escape(RETIME_PREFIX)}-[0-9a-f]{{12}}(\.|$)")
 _MARKER = re.compile(r"^heritage=cdn-ingress owner=(?P<owner>\S+)(?: set=(?P<key>\S+))? type=(?P<type>\S+)$")
 
 
@@ -56,6 +58,8 @@ class NameView:
     siblings: list[Claim] = field(default_factory=list)
     foreign_claims: list[Claim] = field(default_factory=list)
     records: list[DnsRecord] = field(default_factory=list)
+    parked: list[DnsRecord] = field(default_factory=list)
+    """Records of this type a re-timing left at a parking name of this name."""
 
 
 def view(zone: Iterable[DnsRecord], *, name: str, type_: str, owner: str, key: str) -> NameView:
@@ -64,6 +68,10 @@ def view(zone: Iterable[DnsRecord], *, name: str, type_: str, owner: str, key: s
     for record in zone:
         if (record["name"], record["type"]) == (name, type_):
             out.records.append(record)
+            continue
+        if record["type"] == type_ and _PARKED.match(record["name"]) and \
+                record["name"].partition(".")[2] == name:
+            out.parked.append(record)
             continue
         if record["name"] != marker_name(name):
             continue

@@ -163,14 +163,15 @@ class DnsRecordSetProvider(ResourceProvider):
         records of declared addresses); a sibling's, handed over; with adopt, all."""
         foreign_claims = [c for c in names.foreign_claims if c.record_id != state_marker]
         if p["adopt"] or (names.siblings and names.mine is None and not foreign_claims):
-            return list(names.records)
+            return list(names.records) + list(names.parked)
         mine = names.mine is not None and not foreign_claims
         creating = not state_ids and not state_marker
         others = [r for r in names.records if r["id"] not in state_ids
                   and not (mine and (creating or r["data"] in p["addresses"]))]
         if others or foreign_claims:
             raise VultrConflict(_conflict_message(p, others, foreign_claims))
-        return list(names.records)
+        parked = [r for r in names.parked if r["id"] in state_ids or (mine and creating)]
+        return list(names.records) + parked
 
     def _claim(self, p: dict[str, Any], names: NameView, *, state_marker: str) -> str | None:
         """This set's marker id: kept, handed over from a sibling, or written now (before any

@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from vultr_provider.checks import sort_key
 from vultr_provider.client import VultrClient
 from vultr_provider.errors import VultrNotFound
-from vultr_provider.ownership import MARKER_PREFIX
+from vultr_provider.ownership import RETIME_PREFIX
 from vultr_provider.types import DnsRecord
 from vultr_provider.zone import ZoneSnapshots
-
-RETIME_PREFIX = f"{MARKER_PREFIX}-retime"
 
 
 def parking_name(name: str, record_id: str) -> str:
