@@ -14,10 +14,10 @@ from edgio_provider.errors import (
     EdgioServerError,
     EdgioTransportError,
 )
-from edgio_provider.resource import DeliveryRule, DeliveryRuleArgs
+from edgio_provider.resource import DeliveryRule, DeliveryRuleArgs, RuleDeployment
 
 __all__ = [
     "DeliveryRule", "DeliveryRuleArgs", "EdgioAPIError", "EdgioAuthError", "EdgioBadRequest",
     "EdgioClient", "EdgioConfigError", "EdgioConflict", "EdgioDeployError", "EdgioError",
-    "EdgioNotFound", "EdgioRateLimited", "EdgioServerError", "EdgioTransportError",
+    "EdgioNotFound", "EdgioRateLimited", "EdgioServerError", "EdgioTransportError", "RuleDeployment",
 ]

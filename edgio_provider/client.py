@@ -17,7 +17,7 @@ from urllib.parse import quote
 import requests
 
 from edgio_provider.errors import EdgioConfigError, EdgioTransportError, error_for_status
-from restkit import OutcomeUnknown, RateLimiter, RetryPolicy, Transport
+from restkit import OutcomeUnknown, RateLimiter, RetryPolicy, Transport, clean_credential
 
 DEFAULT_ENDPOINT = "https://apis.llnw.com/config-api/v1"
 PAGE_SIZE = 100
@@ -43,10 +43,16 @@ def make_signer(username: str, key: bytes, clock: Callable[[], float] = time.tim
     return sign
 
 
+def _path(value: Any) -> Any:
+    return "/" + value if isinstance(value, str) and not value.startswith("/") else value
+
+
 class EdgioClient:
     def __init__(self, username: str, shared_key_hex: str, *, endpoint: str = DEFAULT_ENDPOINT,
                  requests_per_second: float = 5.0, timeout: float = 30.0,
                  retry: RetryPolicy | None = None) -> None:
+        username = clean_credential(username, setting="edgio:username", error=EdgioConfigError)
+        shared_key_hex = clean_credential(shared_key_hex, setting="edgio:sharedKey", error=EdgioConfigError)
         try:
             key = bytes.fromhex(shared_key_hex)
         except ValueError:
@@ -90,6 +96,14 @@ class EdgioClient:
         params = {"body.publishedHostname": host, "body.publishedUrlPath": path}
         return self._pages("search", f"{SVC}/shortname/{quote(shortname)}/searchAuto", params)
 
+    def find(self, shortname: str, host: str, path: str) -> list[dict[str, Any]]:
+        """Rules whose published host and path are exactly these: the contract does not say
+        whether the vendor's search matches by prefix, so hits are checked here."""
+        path = path if path.startswith("/") else "/" + path
+        return [r for r in self.search(shortname, host, path)
+                if (r.get("body") or {}).get("publishedHostname") == host
+                and _path((r.get("body") or {}).get("publishedUrlPath")) == path]
+
     def get(self, uuid: str) -> dict[str, Any]:
         return dict(self._call("get", "GET", f"{SVC}/{quote(uuid)}").json())
 
@@ -101,12 +115,12 @@ class EdgioClient:
         before is ours, and none found means the POST did not happen and may be sent again."""
         shortname = payload["accounts"][0]["shortname"]
         host, path = payload["body"]["publishedHostname"], payload["body"]["publishedUrlPath"]
-        before = {r["uuid"] for r in self.search(shortname, host, path)}
+        before = {r["uuid"] for r in self.find(shortname, host, path)}
         for attempt in range(1, attempts + 1):
             try:
                 return dict(self._call("create", "POST", SVC, body=payload, idempotent=False).json())
             except OutcomeUnknown as exc:
-                made = [r for r in self.search(shortname, host, path) if r["uuid"] not in before]
+                made = [r for r in self.find(shortname, host, path) if r["uuid"] not in before]
                 if made:
                     return made[0]
                 if attempt == attempts:

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
+from edgio_provider.deployment import RuleDeploymentProvider
 from edgio_provider.provider import DeliveryRuleProvider
 
 
@@ -29,8 +30,9 @@ class DeliveryRuleArgs:
     options: pulumi.Input[Sequence[Mapping[str, Any]]] = ()
     """Each ``{"name": ..., "parameters": [...]}``, on every protocol set."""
     adopt: pulumi.Input[bool] = False
-    wait_for_deploy: pulumi.Input[bool] = True
-    deploy_timeout_seconds: pulumi.Input[int] = 600
+    """Take over a rule of this host + path that is not this stack's instead of failing."""
+    owner: pulumi.Input[str] = ""
+    """The stack instance (``<project>/<stack>/<token>``) whose claim the rule carries."""
 
 
 class DeliveryRule(Resource, module="edgio", name="DeliveryRule"):
@@ -50,3 +52,15 @@ class DeliveryRule(Resource, module="edgio", name="DeliveryRule"):
                 props[key] = list(props[key])
         props.update(uuid=None, version=None, state=None, published_url=None)
         super().__init__(DeliveryRuleProvider(), resource_name, props, opts)
+
+
+class RuleDeployment(Resource, module="edgio", name="RuleDeployment"):
+    """Done when every rule given is deployed (``COMPLETED`` at or after the version written)."""
+
+    states: pulumi.Output[dict[str, str]]
+    """uuid -> the last state seen."""
+
+    def __init__(self, resource_name: str, *, rules: pulumi.Input[Sequence[Mapping[str, Any]]],
+                 timeout_seconds: pulumi.Input[float] = 600, opts: pulumi.ResourceOptions | None = None) -> None:
+        props = {"rules": rules, "timeout_seconds": timeout_seconds, "states": None}
+        super().__init__(RuleDeploymentProvider(), resource_name, props, opts)

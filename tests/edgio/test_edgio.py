@@ -12,7 +12,8 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from edgio_provider import EdgioAuthError, EdgioBadRequest, EdgioClient, EdgioConflict, EdgioError, EdgioNotFound
 from edgio_provider.client import make_signer, signature
-from edgio_provider.provider import DeliveryRuleProvider, payload
+from edgio_provider.provider import DeliveryRuleProvider
+from edgio_provider.rules import payload
 from restkit import RetryPolicy
 from tests.conftest import EDGIO_TEST_KEY, EDGIO_TEST_USER
 from tests.support.emulator import Emulators
@@ -89,9 +90,12 @@ def test_wrong_key_message_has_no_key(emulators: Emulators) -> None:
     assert "ff" * 16 not in str(caught.value) and "401" in str(caught.value)
 
 
+OWNER = "cdn-ingress/dev/5f3a9c"
+
+
 def inputs(**changes: Any) -> dict[str, Any]:
     return {"shortname": "acme", "published_hostname": "www.acme.s.llnwi.net", "published_path": "/shop",
-            "source_hostname": "pywai.origin.example.com", "source_port": 30080, **changes}
+            "source_hostname": "pywai.origin.example.com", "source_port": 30080, "owner": OWNER, **changes}
 
 
 def provider(emulators: Emulators) -> DeliveryRuleProvider:
@@ -105,7 +109,7 @@ def provider(emulators: Emulators) -> DeliveryRuleProvider:
 def test_lifecycle_directly(emulators: Emulators) -> None:
     p = provider(emulators)
     created = p.create(p.check({}, inputs()).inputs)
-    assert created.outs["state"] == "COMPLETED" and created.outs["version"] == 1
+    assert created.outs["state"] == "PROCESSING" and created.outs["version"] == 1  # no waiting in a write
     assert created.outs["published_url"] == "https://www.acme.s.llnwi.net/shop"
     updated = p.update(created.id, created.outs, inputs(source_port=30081)).outs
     assert updated["version"] == 2
@@ -118,7 +122,7 @@ def test_lifecycle_directly(emulators: Emulators) -> None:
 
 def test_foreign_rule_is_a_conflict_naming_its_uuid(emulators: Emulators) -> None:
     p = provider(emulators)
-    theirs = payload(p.check({}, inputs()).inputs)
+    theirs = payload(p.check({}, inputs(owner="")).inputs)  # made by hand: no claim
     theirs["body"]["sourceHostname"] = "their-origin.example.net"
     foreign = client(emulators).create(theirs)
     with pytest.raises(EdgioConflict, match=f"uuid={foreign['uuid']}"):
@@ -195,7 +199,7 @@ def test_through_the_provider_server(emulators: Emulators) -> None:
         checked, failures = server.check(name, {}, inputs())
         assert failures == []
         id_, outs = server.create(name, checked)
-        assert outs["state"] == "COMPLETED"
+        assert outs["version"] == 1
         _, _read_outs, read_inputs = server.read(name, id_, outs)
         assert read_inputs["source_port"] == 30080
         server.delete(name, id_, outs)
