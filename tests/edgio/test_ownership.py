@@ -1,0 +1,101 @@
+"""``DeliveryRule`` ownership and deploys against the emulator: a claim per stack instance, no
+rule live outside state when a deploy fails, and waits that poll all rules together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+
+from edgio_provider import EdgioConflict, EdgioDeployError
+from edgio_provider.deployment import RuleDeploymentProvider
+from edgio_provider.rules import payload
+from tests.conftest import EDGIO_TEST_KEY, EDGIO_TEST_USER
+from tests.edgio.test_edgio import OWNER, client, inputs, provider
+from tests.support.emulator import Emulators
+
+
+def deployment(emulators: Emulators) -> RuleDeploymentProvider:
+    d = RuleDeploymentProvider()
+    d.configure(ConfigureRequest(Config({"edgio:username": EDGIO_TEST_USER, "edgio:sharedKey": EDGIO_TEST_KEY,
+                                         "edgio:endpoint": emulators.edgio, "edgio:requestsPerSecond": "500",
+                                         "edgio:pollSeconds": "0.01"}, "cdn-ingress")))
+    return d
+
+
+def group(outs: list[dict[str, object]], timeout: float = 5) -> dict[str, object]:
+    return {"rules": [{"uuid": o["uuid"], "version": o["version"], "shortname": o["shortname"],
+                       "label": f"{o['published_hostname']}{o['published_path']}"} for o in outs],
+            "timeout_seconds": timeout}
+
+
+@pytest.mark.parametrize("other", ["other/prod/9d0e11", "cdn-ingress/dev/0b71d2"], ids=["other-stack", "copy"])
+def test_same_user_same_content_is_not_enough_to_take_a_rule(emulators: Emulators, other: str) -> None:
+    p = provider(emulators)
+    theirs = p.create(p.check({}, inputs(owner=other)).inputs)  # identical content, same API user
+    with pytest.raises(EdgioConflict, match=f"uuid={theirs.id} \\(claimed by owner {other}\\)"):
+        p.create(p.check({}, inputs()).inputs)
+    assert client(emulators).get(theirs.id)["revision"]["versionNumber"] == 1  # untouched
+
+
+def test_own_claim_is_taken_over_after_a_killed_run(emulators: Emulators) -> None:
+    p = provider(emulators)
+    wanted = p.check({}, inputs()).inputs
+    left = client(emulators).create(payload(wanted))
+    assert p.create(wanted).id == left["uuid"]
+
+
+def test_refresh_and_delete_leave_a_rule_another_stack_adopted(emulators: Emulators) -> None:
+    p = provider(emulators)
+    ours = p.create(p.check({}, inputs()).inputs)
+    p.create(p.check({}, inputs(owner="other/prod/9d0e11", adopt=True)).inputs)  # they adopt it
+    assert p.read(ours.id, ours.outs).id == ""
+    p.delete(ours.id, ours.outs)
+    assert client(emulators).get(ours.id)["uuid"] == ours.id
+
+
+def test_deployment_waits_for_every_rule_with_one_listing_per_poll(deployed_on_listing: Emulators) -> None:
+    emulators = deployed_on_listing
+    p = provider(emulators)
+    outs = [p.create(p.check({}, inputs(published_path=f"/p{i}")).inputs).outs for i in range(6)]
+    emulators.admin("edgio", "DELETE", "calls")
+    done = deployment(emulators).create(group(outs)).outs
+    assert set(done["states"].values()) == {"COMPLETED"}
+    reads = [c for c in emulators.calls("edgio") if c["method"] == "GET"]
+    assert reads and all("/shortname/acme" in c["path"] for c in reads)  # listings, not a read per rule
+
+
+def edgio_with(*flags: str) -> Iterator[Emulators]:
+    emulators = Emulators("--edgio-username", EDGIO_TEST_USER, "--edgio-shared-key", EDGIO_TEST_KEY,
+                          "--edgio-shortname", "acme", "--vultr-api-key", "unused-key-0", *flags)
+    yield emulators
+    emulators.stop()
+
+
+@pytest.fixture()
+def failing() -> Iterator[Emulators]:
+    yield from edgio_with("--edgio-failure-state", "FAILED")
+
+
+@pytest.fixture()
+def deployed_on_listing() -> Iterator[Emulators]:
+    yield from edgio_with("--edgio-pending-reads", "0")
+
+
+def test_failed_deploy_names_the_rule_and_leaves_it_in_state(failing: Emulators) -> None:
+    p = provider(failing)
+    created = p.create(p.check({}, inputs()).inputs)  # returns once written: the rule is in state
+    with pytest.raises(EdgioDeployError, match=f"www.acme.s.llnwi.net/shop \\(uuid={created.id}\\) is FAILED"):
+        deployment(failing).create(group([created.outs]))
+    p.delete(created.id, created.outs)  # what `destroy` does with the state the failed run left
+    assert client(failing).list_rules("acme") == []
+
+
+def test_deploy_timeout_names_the_pending_rule(emulators: Emulators) -> None:
+    p = provider(emulators)
+    created = p.create(p.check({}, inputs()).inputs)
+    emulators.faults("edgio", latency_ms=0)
+    with pytest.raises(EdgioDeployError, match=r"not deployed after 1e-06 s .*www.acme.s.llnwi.net/shop"):
+        deployment(emulators).create(group([created.outs], timeout=0.000001))
+    assert OWNER in str(client(emulators).get(created.id)["body"]["protocolSets"])
