@@ -13,10 +13,11 @@ from typing import Any
 import pulumi
 
 from cdn_ingress import kube
+from cdn_ingress.identity import StackIdentity
 from cdn_ingress.routes import Plan, Route
 from cdn_ingress.settings import Settings
 from cdn_ingress.status import IngressStatus
-from edgio_provider import DeliveryRule, DeliveryRuleArgs
+from edgio_provider import DeliveryRule, DeliveryRuleArgs, RuleDeployment
 from vultr_provider import DnsRecordSet, DnsRecordSetArgs
 
 COMPONENT_TYPE = "cdn-ingress:index:CdnIngressApp"
@@ -30,6 +31,7 @@ class CdnIngressApp(pulumi.ComponentResource):
         super().__init__(COMPONENT_TYPE, name, None, opts)
         self._settings = settings
         child = pulumi.ResourceOptions(parent=self)
+        self._owner = StackIdentity("stack-identity", opts=child).owner()
         cdn_ingresses = {id(doc) for doc in plan.cdn_ingresses}
         self.objects = {
             (doc.kind, doc.namespace, doc.name): kube.declare(doc, skip_await=id(doc) in cdn_ingresses, opts=child)
@@ -39,6 +41,8 @@ class CdnIngressApp(pulumi.ComponentResource):
             backend: self._origin(*backend, origin_addresses) for backend in plan.backend_services
         }
         self.rules = {route.key: self._rule(route) for route in plan.routes}
+        self.deployments = {id(doc): self._deployment(doc, plan) for doc in plan.cdn_ingresses
+                            if settings.wait_for_deploy}
         self.statuses = [self._status(doc, plan) for doc in plan.cdn_ingresses] if settings.write_ingress_status else []
         self.routes = pulumi.Output.all(**{
             route.key: pulumi.Output.all(
@@ -61,7 +65,8 @@ class CdnIngressApp(pulumi.ComponentResource):
             addresses=list(addresses),
             ttl=self._settings.origin_ttl,
             adopt=self._settings.adopt_existing,
-            owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
+            owner=self._owner,
+            set_key=f"{namespace}/{service}",
         )
         return DnsRecordSet(f"{namespace}/{service}", args, pulumi.ResourceOptions(parent=self))
 
@@ -85,10 +90,18 @@ class CdnIngressApp(pulumi.ComponentResource):
             profile_name=options.profile or self._settings.profile,
             options=[dict(option) for option in options.options],
             adopt=self._settings.adopt_existing,
-            wait_for_deploy=self._settings.wait_for_deploy,
-            deploy_timeout_seconds=self._settings.deploy_timeout_seconds,
+            owner=self._owner,
         )
         return DeliveryRule(route.key, args, pulumi.ResourceOptions(parent=self, depends_on=[ingress]))
+
+    def _deployment(self, doc: Any, plan: Plan) -> RuleDeployment:
+        """Waits for the Ingress's rules together: no rule write holds a worker while it deploys."""
+        rules = [self.rules[route.key] for route in plan.routes if route.ingress is doc]
+        entries = [pulumi.Output.all(uuid=r.uuid, version=r.version, shortname=r.shortname,
+                                     label=r.published_url) for r in rules]
+        return RuleDeployment(kube.resource_name(doc), rules=pulumi.Output.all(*entries),
+                              timeout_seconds=self._settings.deploy_timeout_seconds,
+                              opts=pulumi.ResourceOptions(parent=self))
 
     def _status(self, doc: Any, plan: Plan) -> IngressStatus:
         ingress = self._object("Ingress", doc.namespace, doc.name)
@@ -98,5 +111,6 @@ class CdnIngressApp(pulumi.ComponentResource):
             namespace=ingress.metadata.apply(lambda m: m.namespace),
             ingress=ingress.metadata.apply(lambda m: m.name),
             hostnames=sorted({route.host for route in own}),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.rules[r.key] for r in own]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.rules[r.key] for r in own]
+                                        + [d for d in [self.deployments.get(id(doc))] if d is not None]),
         )

@@ -14,6 +14,8 @@ from pulumi.runtime import rpc
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "cdn-ingress"
+IDENTITY = "pulumi-python:dynamic/cdn:StackIdentity"
+DEPLOYMENT = "pulumi-python:dynamic/edgio:RuleDeployment"
 RULE = "pulumi-python:dynamic/edgio:DeliveryRule"
 RECORDS = "pulumi-python:dynamic/vultr:DnsRecordSet"
 STATUS = "pulumi-python:dynamic/cdn:IngressStatus"
@@ -43,6 +45,8 @@ class Recorder(pulumi.runtime.Mocks):
         if args.typ == RECORDS and not self.preview:
             outputs["fqdn"] = f"{args.inputs['name']}.{args.inputs['domain']}"
             outputs["record_ids"] = {a: f"id-{a}" for a in args.inputs["addresses"]}
+        if args.typ == IDENTITY and not self.preview:
+            outputs["token"] = "5f3a9c0d1e2b"
         if args.typ == RULE and not self.preview:
             inputs = args.inputs
             outputs.update(uuid=f"uuid-{args.name}", version=1, state="COMPLETED",
@@ -82,7 +86,8 @@ def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | Non
     def program() -> pulumi.Output[Any]:
         namespace = runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
         app = namespace["app"]
-        resources = [*app.objects.values(), *app.origins.values(), *app.rules.values(), *app.statuses]
+        resources = [*app.objects.values(), *app.origins.values(), *app.rules.values(), *app.statuses,
+                     *app.deployments.values()]
         return pulumi.Output.all(app.routes, *[r.urn for r in resources]).apply(
             lambda values: (run.routes.update(values[0] or {}), run.urns.extend(values[1:])))
 

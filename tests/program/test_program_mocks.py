@@ -12,6 +12,8 @@ from tests.program.mocks_kit import (
     NODE_PORT_BASE,
     ORIGIN_DOMAIN,
     RECORDS,
+    DEPLOYMENT,
+    IDENTITY,
     RULE,
     STATUS,
     Recorder,
@@ -28,9 +30,10 @@ def test_graph_of_the_shipped_manifests() -> None:
     assert types == sorted([
         "cdn-ingress:index:CdnIngressApp", "kubernetes:apps/v1:Deployment",
         "kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress",
-        "kubernetes:networking.k8s.io/v1:Ingress", RECORDS, RULE, RULE, STATUS, STATUS,
+        "kubernetes:networking.k8s.io/v1:Ingress", RECORDS, RULE, RULE, STATUS, STATUS, IDENTITY,
+        DEPLOYMENT, DEPLOYMENT,
     ])
-    assert len(run.urns) == 9
+    assert len(run.urns) == 11  # every resource but the component and the identity
     parent = "cdn-ingress:index:CdnIngressApp$"
     assert all(parent in urn for urn in run.urns), run.urns
 
@@ -136,3 +139,15 @@ def test_bad_stack_config(key: str, value: object, expected: str) -> None:
     with pytest.raises(ManifestError) as caught:
         run_program(SHIPPED, **{key: value})
     assert expected in str(caught.value)
+
+
+def test_vendor_objects_carry_the_stack_instance_owner_and_statuses_wait_for_deploys() -> None:
+    run = run_program(SHIPPED)
+    owner = "cdn-ingress/test/5f3a9c0d1e2b"
+    (records,) = run.mocks.of_type(RECORDS)
+    assert (records.inputs["owner"], records.inputs["set_key"]) == (owner, "default/pywai-inline-service")
+    assert {r.inputs["owner"] for r in run.mocks.of_type(RULE)} == {owner}
+    deployments = {d.name: d.inputs for d in run.mocks.of_type(DEPLOYMENT)}
+    assert set(deployments) == {"default/external-pywai-inline-ingress", "default/external-pywai-inline-ingress2"}
+    labels = sorted(r["label"] for d in deployments.values() for r in d["rules"])
+    assert labels == ["https://cstradtman.s.llnwi.net/bob", "https://cstradtman.s.llnwi.net/mark/and/fred/"]
