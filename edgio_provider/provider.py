@@ -29,8 +29,17 @@ from pulumi.dynamic import (
 
 from edgio_provider.client import DEFAULT_ENDPOINT, EdgioClient
 from edgio_provider.errors import EdgioConfigError, EdgioConflict, EdgioError, EdgioNotFound
-from edgio_provider.rules import INPUTS, NO_DIFF, REPLACE_ON, check_inputs, claim_of, inputs_from_live, known, \
-    normal, payload
+from edgio_provider.rules import (
+    INPUTS,
+    NO_DIFF,
+    REPLACE_ON,
+    check_inputs,
+    claim_of,
+    inputs_from_live,
+    known,
+    normal,
+    payload,
+)
 from restkit import clean_credential
 
 

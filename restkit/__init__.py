@@ -7,4 +7,4 @@ from restkit.credentials import clean_credential
 from restkit.limits import RateLimiter
 from restkit.transport import OutcomeUnknown, RetryPolicy, Transport, TransportError, shorten
 
-__all__ = ["OutcomeUnknown", "clean_credential", "RateLimiter", "RetryPolicy", "Transport", "TransportError", "shorten"]
+__all__ = ["OutcomeUnknown", "RateLimiter", "RetryPolicy", "Transport", "TransportError", "clean_credential", "shorten"]

@@ -9,11 +9,11 @@ import pytest
 from cdn_ingress.errors import ManifestError
 from tests.program.manifests_kit import SEED, ingress, shipped, write
 from tests.program.mocks_kit import (
+    DEPLOYMENT,
+    IDENTITY,
     NODE_PORT_BASE,
     ORIGIN_DOMAIN,
     RECORDS,
-    DEPLOYMENT,
-    IDENTITY,
     RULE,
     STATUS,
     Recorder,

@@ -13,8 +13,8 @@ from tests.conftest import VULTR_TEST_KEY
 from tests.support.emulator import Emulators
 from tests.support.provider_server import UNKNOWN, ProviderServer, secret, urn
 from vultr_provider import VultrAuthError, VultrBadRequest, VultrClient, VultrConflict, VultrNotFound, VultrRateLimited
-from vultr_provider.errors import VultrError
 from vultr_provider.checks import normal as _normal
+from vultr_provider.errors import VultrError
 from vultr_provider.provider import DnsRecordSetProvider
 
 ZONE = "origin.example.com"
