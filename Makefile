@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TYPED := vultr_provider edgio_provider restkit cdn_ingress emulators
 
 .PHONY: help venv toolchain cluster cluster-stop emulators emulators-stop up preview refresh destroy \
         export-state test test-unit test-e2e lint bench clean-local
@@ -58,8 +59,9 @@ test-unit: venv ## Everything but the end-to-end tests
 test-e2e: venv ## Only the end-to-end tests (real Pulumi CLI, emulators, local cluster)
 	$(PY) -m pytest -m e2e
 
-lint: venv ## ruff
+lint: venv ## ruff, and mypy --strict over the packages
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy --strict $(TYPED)
 
 bench: venv ## Benchmarks (print figures and ratios)
 	$(PY) -m bench

@@ -38,6 +38,10 @@ class DeliveryRuleArgs:
 class DeliveryRule(Resource, module="edgio", name="DeliveryRule"):
     """One Edgio delivery service instance, owned by uuid."""
 
+    shortname: pulumi.Output[str]
+    published_hostname: pulumi.Output[str]
+    published_path: pulumi.Output[str]
+    owner: pulumi.Output[str]
     uuid: pulumi.Output[str]
     version: pulumi.Output[int]
     """``revision.versionNumber`` of the rule as last written or refreshed."""

@@ -36,7 +36,7 @@ def check_inputs(news: dict[str, Any]) -> list[CheckFailure]:
         fail("domain", "must be the zone's lower-case FQDN without a trailing dot, e.g. 'example.com'")
     if known(name) and not (isinstance(name, str) and (name == "" or _NAME.match(name))):
         fail("name", "must be a lower-case name relative to the zone ('' for the apex), e.g. 'www'")
-    elif known(name) and known(domain) and isinstance(domain, str) and name.endswith("." + domain):
+    elif isinstance(name, str) and known(domain) and isinstance(domain, str) and name.endswith("." + domain):
         fail("name", f"must be relative to the zone: drop the trailing '.{domain}'")
     if known(rtype) and rtype not in TYPES:
         fail("type", f"must be one of {sorted(TYPES)}")

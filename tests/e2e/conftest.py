@@ -5,6 +5,7 @@ Skipped, with the reason, when ``tools/toolchain.sh --check`` reports something 
 
 from __future__ import annotations
 
+import os
 import secrets
 import subprocess
 from collections.abc import Iterator
@@ -24,6 +25,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     problem = toolchain_problem() if e2e else None  # asked only when there is something to run
     if problem is None:
         return
+    if os.environ.get("CDN_INGRESS_REQUIRE_E2E") == "1":  # CI: a missing toolchain is a failure, not a skip
+        raise pytest.UsageError(f"end-to-end tests required but the toolchain is not built: {problem}")
     skip = pytest.mark.skip(reason=f"toolchain not built (make toolchain): {problem}")
     for item in e2e:
         item.add_marker(skip)
