@@ -17,6 +17,7 @@ from types import ModuleType
 
 from emulators import edgio, vultr
 from emulators._core import EmulatorServer, ServerOptions, Store
+from emulators._core.settings import env_value
 
 VENDORS: dict[str, ModuleType] = {"vultr": vultr, "edgio": edgio}
 
@@ -35,11 +36,11 @@ def _server_flags(serve: argparse.ArgumentParser) -> None:
                             "it they answer loopback clients only (env EMULATOR_ADMIN_TOKEN)")
     defaults = ServerOptions()
     serve.add_argument("--read-timeout-seconds", type=float,
-                       default=float(env("EMULATOR_READ_TIMEOUT_SECONDS", defaults.read_timeout_seconds)),
+                       default=env_value("EMULATOR_READ_TIMEOUT_SECONDS", float, defaults.read_timeout_seconds),
                        help="a silent connection is closed after this long (env EMULATOR_READ_TIMEOUT_SECONDS; "
                             f"default {defaults.read_timeout_seconds:g})")
     serve.add_argument("--max-body-bytes", type=int,
-                       default=int(env("EMULATOR_MAX_BODY_BYTES", defaults.max_body_bytes)),
+                       default=env_value("EMULATOR_MAX_BODY_BYTES", int, defaults.max_body_bytes),
                        help="largest request body accepted, else 400 (env EMULATOR_MAX_BODY_BYTES; "
                             f"default {defaults.max_body_bytes})")
 
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     _server_flags(serve)
     for name, module in VENDORS.items():
         serve.add_argument(f"--{name}-port", type=int,
-                           default=int(os.environ.get(f"EMULATOR_{name.upper()}_PORT", "0")),
+                           default=env_value(f"EMULATOR_{name.upper()}_PORT", int, 0),
                            help=f"port of the {name} emulator, 0 = any free port "
                                 f"(env EMULATOR_{name.upper()}_PORT)")
         module.add_arguments(serve)
@@ -90,9 +91,8 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
-        return serve(args)
+        return serve(build_parser().parse_args(argv))
     except ValueError as exc:  # bad flag values, a port in use: say which, never a traceback
         print(f"emulators: {exc}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 T = TypeVar("T", bound="DataclassInstance")
+T2 = TypeVar("T2")
 
 
 def parse_bool(value: object) -> bool:
@@ -32,6 +33,15 @@ def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def env_value(name: str, kind: Callable[[Any], T2], default: object) -> T2:
+    """The environment variable ``name`` read as ``kind``, else ``default``; ValueError names it."""
+    text = os.environ.get(name)
+    try:
+        return kind(default if text is None else text)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name}={text!r}: {exc}") from exc
+
+
 def _kind(default: object) -> Callable[[Any], Any]:
     kinds: dict[type, Callable[[Any], Any]] = {bool: parse_bool, int: int, float: float, str: str}
     return kinds[type(default)]
@@ -43,7 +53,7 @@ def add_flags(group: argparse._ArgumentGroup, cls: type[DataclassInstance], vend
         flag = f"--{vendor}-" + item.name.replace("_", "-")
         env = f"EMULATOR_{vendor.upper()}_{item.name.upper()}"
         kind = _kind(item.default)
-        group.add_argument(flag, type=kind, default=kind(os.environ.get(env, item.default)),
+        group.add_argument(flag, type=kind, default=env_value(env, kind, item.default),
                            help=f"contract gap setting (env {env}; default {item.default!r})")
 
 

@@ -4,6 +4,7 @@ stalled clients, control calls, one vendor alone, and flags that cannot work."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -162,6 +163,13 @@ def serve(*args: str) -> subprocess.CompletedProcess[str]:
 def test_bad_start_flags_are_named_without_traceback(args: list[str], message: str) -> None:
     done = serve(*args)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bad_environment_value_is_named_without_traceback() -> None:
+    done = subprocess.run([sys.executable, "-m", "emulators", "serve", "--only", "vultr", "--vultr-api-key", "k"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "EMULATOR_VULTR_MIN_TTL": "abc"})
+    assert done.returncode == 2 and "EMULATOR_VULTR_MIN_TTL='abc'" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_port_in_use_is_named(live: Emulators) -> None:
