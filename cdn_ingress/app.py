@@ -31,10 +31,7 @@ class CdnIngressApp(pulumi.ComponentResource):
         self._settings = settings
         child = pulumi.ResourceOptions(parent=self)
         cdn_ingresses = {id(doc) for doc in plan.cdn_ingresses}
-        self.objects = {
-            (doc.kind, doc.namespace, doc.name): kube.declare(doc, skip_await=id(doc) in cdn_ingresses, opts=child)
-            for doc in plan.documents
-        }
+        self.objects = kube.declare_all(plan.documents, skip_await=cdn_ingresses, opts=child)
         self.origins = {
             backend: self._origin(*backend, origin_addresses) for backend in plan.backend_services
         }

@@ -120,8 +120,9 @@ def group_of(api_version: str) -> str:
 
 def crd_names(doc: Document) -> tuple[str, str, str] | None:
     """(group, kind, scope) that a CustomResourceDefinition defines, if it says."""
-    spec = doc.body.get("spec")
-    if doc.kind != "CustomResourceDefinition" or not isinstance(spec, dict):
+    spec, api_version = doc.body.get("spec"), doc.body.get("apiVersion")
+    is_crd = doc.kind == "CustomResourceDefinition" and str(api_version).startswith("apiextensions.k8s.io/")
+    if not is_crd or not isinstance(spec, dict):
         return None
     names = spec.get("names")
     group, kind = spec.get("group"), names.get("kind") if isinstance(names, dict) else None

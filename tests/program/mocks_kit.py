@@ -11,6 +11,7 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "cdn-ingress"
@@ -31,6 +32,8 @@ class Recorder(pulumi.runtime.Mocks):
     def __init__(self, preview: bool) -> None:
         self.preview = preview
         self.registered: list[pulumi.runtime.MockResourceArgs] = []
+        self.dependencies: dict[tuple[str, str], list[str]] = {}  # (type, name) -> URNs it depends on
+        self.secret_outputs: dict[tuple[str, str], list[str]] = {}  # (type, name) -> additionalSecretOutputs
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.registered.append(args)
@@ -56,6 +59,21 @@ class Recorder(pulumi.runtime.Mocks):
         return [r for r in self.registered if r.typ == typ]
 
 
+class RecordingMonitor(MockMonitor):
+    """The SDK's mock monitor, also keeping what MockResourceArgs leaves out: each resource's
+    dependencies and additional secret outputs, as the engine would receive them."""
+
+    def __init__(self, mocks: Recorder) -> None:
+        super().__init__(mocks)
+        self.recorder = mocks
+
+    def RegisterResource(self, request: Any) -> Any:
+        key = (request.type, request.name)
+        self.recorder.dependencies[key] = sorted(request.dependencies)
+        self.recorder.secret_outputs[key] = sorted(request.additionalSecretOutputs)
+        return super().RegisterResource(request)
+
+
 @dataclass
 class Run:
     mocks: Recorder
@@ -68,7 +86,7 @@ def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | Non
     """Execute ``__main__.py`` with mocks and the given project config (camelCase keys)."""
     mocks = mocks or Recorder(preview)
     asyncio.set_event_loop(asyncio.new_event_loop())  # Pulumi's test runner uses the current loop
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=preview)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=preview, monitor=RecordingMonitor(mocks))
     values = {"manifestsPath": str(manifests), "originDomain": ORIGIN_DOMAIN,
               "edgioShortname": "cstradtman", "originAddresses": ["198.51.100.1", "198.51.100.2"],
               **config}
