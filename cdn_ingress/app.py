@@ -1,18 +1,21 @@
 """The component that wires Kubernetes outputs into the DNS and CDN resources.
 
-Per backend Service: one ``DnsRecordSet`` ``<service>.<origin-domain>`` (one A record per origin
-address). Per Ingress host + path: one ``DeliveryRule`` to that name and the Service's NodePort.
+Per backend Service: the origin name ``<service>.<origin-domain>``, a ``DnsRecordSet`` of A records
+for the IPv4 origin addresses and one of AAAA records for the IPv6 ones. Per Ingress host + path:
+one ``DeliveryRule`` to that name and the Service's NodePort, created once the sets exist.
 Per CDN Ingress: one ``IngressStatus`` once its rules exist.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
 from cdn_ingress import kube
+from cdn_ingress.nodes import by_record_type
 from cdn_ingress.routes import Plan, Route
 from cdn_ingress.settings import Settings
 from cdn_ingress.status import IngressStatus
@@ -20,6 +23,18 @@ from edgio_provider import DeliveryRule, DeliveryRuleArgs
 from vultr_provider import DnsRecordSet, DnsRecordSetArgs
 
 COMPONENT_TYPE = "cdn-ingress:index:CdnIngressApp"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The origin name of one backend Service: its A set, its AAAA set, or both."""
+
+    sets: tuple[DnsRecordSet, ...]
+
+    @property
+    def fqdn(self) -> pulumi.Output[str]:
+        """The name, depending on every set: a rule is only created once all of them exist."""
+        return pulumi.Output.all(*[s.fqdn for s in self.sets]).apply(lambda names: str(names[0]))
 
 
 class CdnIngressApp(pulumi.ComponentResource):
@@ -32,8 +47,10 @@ class CdnIngressApp(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         cdn_ingresses = {id(doc) for doc in plan.cdn_ingresses}
         self.objects = kube.declare_all(plan.documents, skip_await=cdn_ingresses, opts=child)
+        families = by_record_type(origin_addresses)
         self.origins = {
-            backend: self._origin(*backend, origin_addresses) for backend in plan.backend_services
+            backend: Origin(tuple(self._origin(*backend, rtype, found) for rtype, found in families.items()))
+            for backend in plan.backend_services
         }
         self.rules = {route.key: self._rule(route) for route in plan.routes}
         self.statuses = [self._status(doc, plan) for doc in plan.cdn_ingresses] if settings.write_ingress_status else []
@@ -50,17 +67,20 @@ class CdnIngressApp(pulumi.ComponentResource):
     def _object(self, kind: str, namespace: str, name: str) -> Any:
         return self.objects[(kind, namespace, name)]
 
-    def _origin(self, namespace: str, service: str, addresses: Sequence[str]) -> DnsRecordSet:
+    def _origin(self, namespace: str, service: str, record_type: str, addresses: Sequence[str]) -> DnsRecordSet:
         svc = self._object("Service", namespace, service)
         args = DnsRecordSetArgs(
             domain=self._settings.origin_domain,
             name=svc.metadata.apply(lambda m: m.name),
             addresses=list(addresses),
+            type=record_type,
             ttl=self._settings.origin_ttl,
             adopt=self._settings.adopt_existing,
             owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
         )
-        return DnsRecordSet(f"{namespace}/{service}", args, pulumi.ResourceOptions(parent=self))
+        # The A set keeps the name it had before AAAA sets existed: no replacement of live records.
+        name = f"{namespace}/{service}" if record_type == "A" else f"{namespace}/{service}/{record_type}"
+        return DnsRecordSet(name, args, pulumi.ResourceOptions(parent=self))
 
     def _rule(self, route: Route) -> DeliveryRule:
         backend, options = route.backend, route.options

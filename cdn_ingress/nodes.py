@@ -54,6 +54,16 @@ def _sort_key(address: str) -> tuple[int, Any]:
         return 9, address
 
 
+def by_record_type(addresses: Iterable[str]) -> dict[str, list[str]]:
+    """IPv4 addresses under "A", IPv6 under "AAAA" (each in canonical form, sorted, unique); a
+    family without addresses has no entry."""
+    families: dict[str, set[ipaddress.IPv4Address | ipaddress.IPv6Address]] = {}
+    for address in addresses:
+        parsed = ipaddress.ip_address(address)
+        families.setdefault("A" if parsed.version == 4 else "AAAA", set()).add(parsed)
+    return {rtype: [str(a) for a in sorted(found)] for rtype, found in sorted(families.items())}
+
+
 def api_client(kubeconfig: str | None, context: str | None) -> Any:
     from kubernetes import config as kube_config  # heavy import, only when the cluster is asked
 

@@ -100,7 +100,8 @@ def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | Non
     def program() -> pulumi.Output[Any]:
         namespace = runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
         app = namespace["app"]
-        resources = [*app.objects.values(), *app.origins.values(), *app.rules.values(), *app.statuses]
+        origins = [record_set for origin in app.origins.values() for record_set in origin.sets]
+        resources = [*app.objects.values(), *origins, *app.rules.values(), *app.statuses]
         return pulumi.Output.all(app.routes, *[r.urn for r in resources]).apply(
             lambda values: (run.routes.update(values[0] or {}), run.urns.extend(values[1:])))
 
