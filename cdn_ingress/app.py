@@ -64,14 +64,14 @@ class CdnIngressApp(pulumi.ComponentResource):
         })
         self.register_outputs({"routes": self.routes})
 
-    def _object(self, kind: str, namespace: str, name: str) -> Any:
+    def _object(self, kind: str, namespace: str, name: str) -> kube.KubeObject:
         return self.objects[(kind, namespace, name)]
 
     def _origin(self, namespace: str, service: str, record_type: str, addresses: Sequence[str]) -> DnsRecordSet:
         svc = self._object("Service", namespace, service)
         args = DnsRecordSetArgs(
             domain=self._settings.origin_domain,
-            name=svc.metadata.apply(lambda m: m.name),
+            name=svc.metadata.apply(lambda m: m["name"]),
             addresses=list(addresses),
             type=record_type,
             ttl=self._settings.origin_ttl,
@@ -89,7 +89,7 @@ class CdnIngressApp(pulumi.ComponentResource):
                             "match by path prefix, so it is published as a prefix", self)
         svc = self._object("Service", backend.namespace, backend.service)
         ingress = self._object("Ingress", route.ingress.namespace, route.ingress.name)
-        node_port = svc.spec.apply(lambda spec, i=backend.port_index: spec.ports[i].node_port)
+        node_port = svc.spec.apply(lambda spec, i=backend.port_index: spec["ports"][i].get("nodePort"))
         args = DeliveryRuleArgs(
             shortname=options.shortname or self._settings.shortname,
             published_hostname=route.host,
@@ -112,8 +112,8 @@ class CdnIngressApp(pulumi.ComponentResource):
         own = [route for route in plan.routes if route.ingress is doc]
         return IngressStatus(
             kube.resource_name(doc),
-            namespace=ingress.metadata.apply(lambda m: m.namespace),
-            ingress=ingress.metadata.apply(lambda m: m.name),
+            namespace=ingress.metadata.apply(lambda m: m["namespace"]),
+            ingress=ingress.metadata.apply(lambda m: m["name"]),
             hostnames=sorted({route.host for route in own}),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.rules[r.key] for r in own]),
         )

@@ -1,18 +1,17 @@
 """Declaring the manifests' objects as pulumi_kubernetes resources, in dependency order.
 
-Deployments, Services and Ingresses use the typed classes (the program reads their outputs). Any
-other kind is registered as written under its own type token, as pulumi_kubernetes's
-``CustomResource`` does, so every field of every kind (core, RBAC, CRDs and theirs) passes through.
+Every object is registered as written under its kind's type token (what pulumi_kubernetes's typed
+classes and ``CustomResource`` register), so any field of any kind passes through and the API
+server, not a Python type assertion, judges the fields the program does not read.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any
 
 import pulumi
-import pulumi_kubernetes as k8s
 from pulumi_kubernetes import _utilities as k8s_utilities
 
 from cdn_ingress.manifests import Document
@@ -21,16 +20,15 @@ from cdn_ingress.objects import crd_names, group_of, namespace_of
 SKIP_AWAIT = "pulumi.com/skipAwait"
 SECRET_FIELDS = ("data", "stringData")  # of a Secret: secret in state, as the typed class makes them
 FIRST = ("Namespace", "CustomResourceDefinition")  # what the other objects may live in or be
-_TYPED: dict[tuple[str, str], Callable[[], Any]] = {
-    ("apps/v1", "Deployment"): lambda: k8s.apps.v1.Deployment,
-    ("v1", "Service"): lambda: k8s.core.v1.Service,
-    ("networking.k8s.io/v1", "Ingress"): lambda: k8s.networking.v1.Ingress,
-}
 Key = tuple[str, str, str]  # kind, namespace, name: how the program finds an object
 
 
 class KubeObject(pulumi.CustomResource):
-    """One Kubernetes object of any kind, its fields given to the provider as written."""
+    """One Kubernetes object of any kind, its fields given to the provider as written; each
+    top-level field is an output of the same name (plain JSON: ``spec["ports"][0]["nodePort"]``)."""
+
+    metadata: pulumi.Output[dict[str, Any]]
+    spec: pulumi.Output[Any]
 
     def __init__(self, resource_name: str, token: str, props: dict[str, Any], opts: pulumi.ResourceOptions) -> None:
         # The typed classes' defaults (the provider version): one default provider for all objects.
@@ -64,13 +62,13 @@ def resource_name(doc: Document, scopes: _Scopes | None = None) -> str:
 
 
 def declare_all(documents: list[Document], *, skip_await: Collection[int], opts: pulumi.ResourceOptions
-                ) -> dict[Key, pulumi.CustomResource]:
+                ) -> dict[Key, KubeObject]:
     """Every object; Namespaces and CRDs first, and each object depends on the Namespace it lives
     in and the CRD that defines its kind when the manifests declare them."""
     scopes = _Scopes(documents)
     namespaces: dict[str, pulumi.Resource] = {}
     crds: dict[tuple[str, str], pulumi.Resource] = {}
-    declared: dict[Key, pulumi.CustomResource] = {}
+    declared: dict[Key, KubeObject] = {}
     for doc in sorted(documents, key=lambda d: FIRST.index(d.kind) if d.kind in FIRST else len(FIRST)):
         api_version = str(doc.body["apiVersion"])
         needs = [namespaces.get(scopes.namespace(doc) or ""), crds.get((group_of(api_version), doc.kind))]
@@ -85,8 +83,7 @@ def declare_all(documents: list[Document], *, skip_await: Collection[int], opts:
     return declared
 
 
-def declare(doc: Document, scopes: _Scopes, *, skip_await: bool, opts: pulumi.ResourceOptions
-            ) -> pulumi.CustomResource:
+def declare(doc: Document, scopes: _Scopes, *, skip_await: bool, opts: pulumi.ResourceOptions) -> KubeObject:
     """One resource for one (validated) document."""
     body = copy.deepcopy(doc.body)
     metadata: dict[str, Any] = body.pop("metadata", None) or {}
@@ -99,13 +96,8 @@ def declare(doc: Document, scopes: _Scopes, *, skip_await: bool, opts: pulumi.Re
     elif scopes.known(doc):
         metadata.setdefault("namespace", namespace)
     api_version, kind = body.pop("apiVersion"), body.pop("kind")
-    name = resource_name(doc, scopes)
-    typed = _TYPED.get((api_version, kind))
-    if typed is not None:
-        resource: pulumi.CustomResource = typed()(name, metadata=metadata, spec=body.get("spec"), opts=opts)
-        return resource
     if (api_version, kind) == ("v1", "Secret"):
         body.update({key: pulumi.Output.secret(body[key]) for key in SECRET_FIELDS if key in body})
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS)))
     props = {"apiVersion": api_version, "kind": kind, "metadata": metadata, **body}
-    return KubeObject(name, type_token(api_version, kind), props, opts)
+    return KubeObject(resource_name(doc, scopes), type_token(api_version, kind), props, opts)
