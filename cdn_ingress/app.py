@@ -89,7 +89,8 @@ class CdnIngressApp(pulumi.ComponentResource):
                             "match by path prefix, so it is published as a prefix", self)
         svc = self._object("Service", backend.namespace, backend.service)
         ingress = self._object("Ingress", route.ingress.namespace, route.ingress.name)
-        node_port = svc.spec.apply(lambda spec, i=backend.port_index: spec["ports"][i].get("nodePort"))
+        index = backend.port_index
+        node_port = svc.spec.apply(lambda spec: spec["ports"][index].get("nodePort"))
         args = DeliveryRuleArgs(
             shortname=options.shortname or self._settings.shortname,
             published_hostname=route.host,
