@@ -8,6 +8,7 @@ from typing import Any
 
 import pulumi
 
+MAX_LISTED = 100  # problems shown in the message; all of them stay in ``ManifestError.problems``
 VALUE_CHARS = 120  # a value in a message is cut here: a YAML bomb must not become a 14 MB message
 
 
@@ -53,5 +54,6 @@ class ManifestError(ValueError, pulumi.RunError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         count = len(self.problems)
-        lines = "\n".join(f"  - {problem}" for problem in self.problems)
-        super().__init__(f"{count} problem(s) in the manifests; nothing was changed:\n{lines}")
+        lines = "\n".join(f"  - {problem}" for problem in self.problems[:MAX_LISTED])
+        more = f"\n  ... and {count - MAX_LISTED} more" if count > MAX_LISTED else ""
+        super().__init__(f"{count} problem(s) in the manifests; nothing was changed:\n{lines}{more}")

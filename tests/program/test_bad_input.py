@@ -167,5 +167,14 @@ def test_several_config_problems_are_listed_together() -> None:
     assert fields == ["cdn-ingress:originDomain", "cdn-ingress:originTtl", "cdn-ingress:deployTimeoutSeconds"]
 
 
+def test_a_long_list_of_problems_is_cut_short(tmp_path: Path) -> None:
+    labels = {f"l{i}": i for i in range(300)}
+    with pytest.raises(ManifestError) as caught:
+        plan(load_documents(write(tmp_path / "m", shop(_set("metadata.labels", labels))), root=tmp_path))
+    message = str(caught.value)
+    assert len(caught.value.problems) == 300 and message.startswith("300 problem(s) in the manifests")
+    assert message.count("\n  - ") == 100 and message.endswith("\n  ... and 200 more")
+
+
 def test_manifest_error_ends_the_program_without_a_traceback() -> None:
     assert issubclass(ManifestError, pulumi.RunError)
