@@ -15,7 +15,7 @@ import pulumi
 from pulumi_kubernetes import _utilities as k8s_utilities
 
 from cdn_ingress.manifests import Document
-from cdn_ingress.objects import crd_names, group_of, namespace_of
+from cdn_ingress.objects import crd_names, group_of, is_built_in, namespace_of
 
 SKIP_AWAIT = "pulumi.com/skipAwait"
 SECRET_FIELDS = ("data", "stringData")  # of a Secret: secret in state, as the typed class makes them
@@ -53,7 +53,7 @@ class _Scopes:
 
     def known(self, doc: Document) -> bool:
         group = group_of(str(doc.body["apiVersion"]))
-        return group == "" or group.endswith(".k8s.io") or (group, doc.kind) in self.custom
+        return is_built_in(group) or (group, doc.kind) in self.custom
 
 
 def resource_name(doc: Document, scopes: _Scopes | None = None) -> str:

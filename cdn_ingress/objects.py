@@ -118,6 +118,12 @@ def group_of(api_version: str) -> str:
     return api_version.rpartition("/")[0]
 
 
+def is_built_in(group: str) -> bool:
+    """Kubernetes' own API groups: core (""), single words (apps, batch) and *.k8s.io; a CRD's
+    group always has a dot."""
+    return "." not in group or group.endswith(".k8s.io")
+
+
 def crd_names(doc: Document) -> tuple[str, str, str] | None:
     """(group, kind, scope) that a CustomResourceDefinition defines, if it says."""
     spec, api_version = doc.body.get("spec"), doc.body.get("apiVersion")
@@ -141,7 +147,6 @@ def namespace_of(doc: Document, cluster: set[tuple[str, str]]) -> str | None:
     """The namespace the object lives in; None for a cluster-scoped object."""
     api_version = doc.body.get("apiVersion")
     group = group_of(api_version) if isinstance(api_version, str) else ""
-    built_in = group == "" or group.endswith(".k8s.io")
-    if (built_in and doc.kind in CLUSTER_KINDS) or (group, doc.kind) in cluster:
+    if (is_built_in(group) and doc.kind in CLUSTER_KINDS) or (group, doc.kind) in cluster:
         return None
     return doc.namespace

@@ -82,6 +82,14 @@ def test_namespaced_objects_get_their_namespace_and_cluster_objects_none(tmp_pat
     assert "namespace" not in inputs(mocks, CRD, "widgets.example.com")["metadata"]
 
 
+def test_objects_without_a_namespace_go_to_default(tmp_path: Path) -> None:
+    mocks = run_with_extra(tmp_path)
+    for typ, name in [("kubernetes:apps/v1:Deployment", "default/pywai-inline-deployment"),
+                      ("kubernetes:core/v1:Service", "default/pywai-inline-service"),
+                      ("kubernetes:networking.k8s.io/v1:Ingress", "default/external-pywai-inline-ingress")]:
+        assert inputs(mocks, typ, name)["metadata"]["namespace"] == "default", typ
+
+
 def test_secret_data_is_a_pulumi_secret(tmp_path: Path) -> None:
     mocks = run_with_extra(tmp_path)
     secret = inputs(mocks, "kubernetes:core/v1:Secret", "shop/creds")
