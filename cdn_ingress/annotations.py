@@ -14,6 +14,8 @@ PREFIX = "cdn-ingress.io/"
 PROTOCOLS = ("http", "https")
 _SHORTNAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+_SECONDS = re.compile(r"^[0-9]{1,9}$")  # ASCII digits only: str.isdigit() also accepts '²'
+
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def _headers(option: str) -> Callable[[str], dict[str, Any]]:
 
 def _seconds(option: str) -> Callable[[str], dict[str, Any]]:
     def parse(value: str) -> dict[str, Any]:
-        if not value.isdigit() or not 0 <= int(value) <= 31_536_000:
+        if not _SECONDS.match(value) or not 0 <= int(value) <= 31_536_000:
             raise AnnotationError("must be a whole number of seconds from 0 to 31536000")
         return {"options": ({"name": option, "parameters": [int(value)]},)}
 
@@ -103,7 +105,8 @@ def parse_rule_options(annotations: Mapping[str, Any]) -> tuple[RuleOptions, lis
     values: dict[str, Any] = {}
     options: list[dict[str, Any]] = []
     problems: list[tuple[str, Any, str]] = []
-    for key in sorted(k for k in annotations if k.startswith(PREFIX)):
+    # Keys that are not strings are reported with the object's shape.
+    for key in sorted(k for k in annotations if isinstance(k, str) and k.startswith(PREFIX)):
         value, short = annotations[key], key[len(PREFIX):]
         parser = PARSERS.get(short)
         if parser is None:

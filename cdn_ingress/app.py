@@ -1,19 +1,22 @@
 """The component that wires Kubernetes outputs into the DNS and CDN resources.
 
-Per backend Service: one ``DnsRecordSet`` ``<service>.<origin-domain>`` (one A record per origin
-address). Per Ingress host + path: one ``DeliveryRule`` to that name and the Service's NodePort.
+Per backend Service: the origin name ``<service>.<origin-domain>``, a ``DnsRecordSet`` of A records
+for the IPv4 origin addresses and one of AAAA records for the IPv6 ones. Per Ingress host + path:
+one ``DeliveryRule`` to that name and the Service's NodePort, created once the sets exist.
 Per CDN Ingress: one ``IngressStatus`` once its rules exist.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
 from cdn_ingress import kube
 from cdn_ingress.identity import StackIdentity
+from cdn_ingress.nodes import by_record_type
 from cdn_ingress.routes import Plan, Route
 from cdn_ingress.settings import Settings
 from cdn_ingress.status import IngressStatus
@@ -21,6 +24,18 @@ from edgio_provider import DeliveryRule, DeliveryRuleArgs, RuleDeployment
 from vultr_provider import DnsRecordSet, DnsRecordSetArgs
 
 COMPONENT_TYPE = "cdn-ingress:index:CdnIngressApp"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The origin name of one backend Service: its A set, its AAAA set, or both."""
+
+    sets: tuple[DnsRecordSet, ...]
+
+    @property
+    def fqdn(self) -> pulumi.Output[str]:
+        """The name, depending on every set: a rule is only created once all of them exist."""
+        return pulumi.Output.all(*[s.fqdn for s in self.sets]).apply(lambda names: str(names[0]))
 
 
 class CdnIngressApp(pulumi.ComponentResource):
@@ -33,12 +48,11 @@ class CdnIngressApp(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self._owner = StackIdentity("stack-identity", opts=child).owner()
         cdn_ingresses = {id(doc) for doc in plan.cdn_ingresses}
-        self.objects = {
-            (doc.kind, doc.namespace, doc.name): kube.declare(doc, skip_await=id(doc) in cdn_ingresses, opts=child)
-            for doc in plan.documents
-        }
+        self.objects = kube.declare_all(plan.documents, skip_await=cdn_ingresses, opts=child)
+        families = by_record_type(origin_addresses)
         self.origins = {
-            backend: self._origin(*backend, origin_addresses) for backend in plan.backend_services
+            backend: Origin(tuple(self._origin(*backend, rtype, found) for rtype, found in families.items()))
+            for backend in plan.backend_services
         }
         self.rules = {route.key: self._rule(route) for route in plan.routes}
         self.deployments = {id(doc): self._deployment(doc, plan) for doc in plan.cdn_ingresses
@@ -54,21 +68,24 @@ class CdnIngressApp(pulumi.ComponentResource):
         })
         self.register_outputs({"routes": self.routes})
 
-    def _object(self, kind: str, namespace: str, name: str) -> Any:
+    def _object(self, kind: str, namespace: str, name: str) -> kube.KubeObject:
         return self.objects[(kind, namespace, name)]
 
-    def _origin(self, namespace: str, service: str, addresses: Sequence[str]) -> DnsRecordSet:
+    def _origin(self, namespace: str, service: str, record_type: str, addresses: Sequence[str]) -> DnsRecordSet:
         svc = self._object("Service", namespace, service)
         args = DnsRecordSetArgs(
             domain=self._settings.origin_domain,
-            name=svc.metadata.apply(lambda m: m.name),
+            name=svc.metadata.apply(lambda m: m["name"]),
             addresses=list(addresses),
+            type=record_type,
             ttl=self._settings.origin_ttl,
             adopt=self._settings.adopt_existing,
             owner=self._owner,
             set_key=f"{namespace}/{service}",
         )
-        return DnsRecordSet(f"{namespace}/{service}", args, pulumi.ResourceOptions(parent=self))
+        # The A set keeps the name it had before AAAA sets existed: no replacement of live records.
+        name = f"{namespace}/{service}" if record_type == "A" else f"{namespace}/{service}/{record_type}"
+        return DnsRecordSet(name, args, pulumi.ResourceOptions(parent=self))
 
     def _rule(self, route: Route) -> DeliveryRule:
         backend, options = route.backend, route.options
@@ -77,7 +94,8 @@ class CdnIngressApp(pulumi.ComponentResource):
                             "match by path prefix, so it is published as a prefix", self)
         svc = self._object("Service", backend.namespace, backend.service)
         ingress = self._object("Ingress", route.ingress.namespace, route.ingress.name)
-        node_port = svc.spec.apply(lambda spec, i=backend.port_index: spec.ports[i].node_port)
+        index = backend.port_index
+        node_port = svc.spec.apply(lambda spec: spec["ports"][index].get("nodePort"))
         args = DeliveryRuleArgs(
             shortname=options.shortname or self._settings.shortname,
             published_hostname=route.host,
@@ -108,8 +126,8 @@ class CdnIngressApp(pulumi.ComponentResource):
         own = [route for route in plan.routes if route.ingress is doc]
         return IngressStatus(
             kube.resource_name(doc),
-            namespace=ingress.metadata.apply(lambda m: m.namespace),
-            ingress=ingress.metadata.apply(lambda m: m.name),
+            namespace=ingress.metadata.apply(lambda m: m["namespace"]),
+            ingress=ingress.metadata.apply(lambda m: m["name"]),
             hostnames=sorted({route.host for route in own}),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.rules[r.key] for r in own]
                                         + [d for d in [self.deployments.get(id(doc))] if d is not None]),

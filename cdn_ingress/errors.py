@@ -6,6 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pulumi
+
+MAX_LISTED = 100  # problems shown in the message; all of them stay in ``ManifestError.problems``
+VALUE_CHARS = 120  # a value in a message is cut here: a YAML bomb must not become a 14 MB message
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -19,8 +24,16 @@ class Problem:
 
     def __str__(self) -> str:
         where = ": ".join(part for part in (self.file, self.obj) if part)
-        value = "(missing)" if self.value is _MISSING else repr(self.value)
+        value = "(missing)" if self.value is _MISSING else short_repr(self.value)
         return f"{where}: {self.field}={value}: {self.allowed}"
+
+
+def short_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except RecursionError:  # a value that contains itself
+        return f"<{type(value).__name__} that contains itself>"
+    return text if len(text) <= VALUE_CHARS else text[:VALUE_CHARS] + "…"
 
 
 class _Missing:
@@ -32,11 +45,15 @@ _MISSING: Any = _Missing()
 MISSING: Any = _MISSING
 
 
-class ManifestError(ValueError):
-    """The manifests (or config) cannot be deployed; nothing was registered."""
+class ManifestError(ValueError, pulumi.RunError):
+    """The manifests (or config) cannot be deployed; nothing was registered.
+
+    A ``RunError``: the Pulumi language host ends the program with the message alone, no traceback.
+    """
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         count = len(self.problems)
-        lines = "\n".join(f"  - {problem}" for problem in self.problems)
-        super().__init__(f"{count} problem(s) in the manifests; nothing was changed:\n{lines}")
+        lines = "\n".join(f"  - {problem}" for problem in self.problems[:MAX_LISTED])
+        more = f"\n  ... and {count - MAX_LISTED} more" if count > MAX_LISTED else ""
+        super().__init__(f"{count} problem(s) in the manifests; nothing was changed:\n{lines}{more}")

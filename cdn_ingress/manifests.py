@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from cdn_ingress.errors import MISSING, ManifestError, Problem
+from cdn_ingress.yamlbounds import MAX_DEPTH, MAX_FILE_BYTES, Shown, alias_problem, too_deep
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -20,16 +21,24 @@ class Document:
     body: dict[str, Any]
 
     @property
+    def metadata(self) -> dict[str, Any]:
+        metadata = self.body.get("metadata")
+        return metadata if isinstance(metadata, dict) else {}
+
+    @property
     def kind(self) -> str:
-        return str(self.body.get("kind", ""))
+        kind = self.body.get("kind")
+        return kind if isinstance(kind, str) else ""
 
     @property
     def name(self) -> str:
-        return str((self.body.get("metadata") or {}).get("name", ""))
+        name = self.metadata.get("name")
+        return name if isinstance(name, str) else ""
 
     @property
     def namespace(self) -> str:
-        return str((self.body.get("metadata") or {}).get("namespace") or "default")
+        namespace = self.metadata.get("namespace")
+        return namespace if isinstance(namespace, str) and namespace else "default"
 
     @property
     def label(self) -> str:
@@ -57,28 +66,52 @@ def load_documents(directory: Path, *, root: Path | None = None) -> list[Documen
     documents: list[Document] = []
     problems: list[Problem] = []
     for path in sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
-        shown = _display(path, root)
-        try:
-            documents.extend(_parse(path.read_text(encoding="utf-8"), shown, problems))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
-            reason = getattr(exc, "problem", None) or str(exc)
-            problems.append(Problem(shown, "", f"YAML syntax{line}", MISSING, f"{reason}; must be valid YAML"))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(shown, "", "file", MISSING, f"cannot be read: {exc}"))
+        documents.extend(_read(path, _display(path, root), problems))
     if problems:
         raise ManifestError(problems)
     return documents
 
 
+def _read(path: Path, shown: str, problems: list[Problem]) -> list[Document]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(shown, "", "file", Shown(f"{size} bytes"),
+                                    f"must be at most {MAX_FILE_BYTES} bytes"))
+            return []
+        return _parse(path.read_text(encoding="utf-8"), shown, problems)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem(shown, "", f"YAML syntax{line}", MISSING, f"{reason}; must be valid YAML"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(shown, "", "file", MISSING, f"cannot be read as UTF-8: {exc.reason}"))
+    except ValueError as exc:  # a YAML timestamp that is no date, such as 2024-13-45 unquoted
+        problems.append(Problem(shown, "", "YAML value", MISSING, f"{exc}; quote it to keep it a string"))
+    except OSError as exc:
+        problems.append(Problem(shown, "", "file", MISSING, f"cannot be read: {exc}"))
+    return []
+
+
 def _parse(text: str, shown: str, problems: list[Problem]) -> list[Document]:
+    deep = too_deep(text)
+    if deep is not None:
+        problems.append(Problem(shown, "", f"YAML nesting line {deep}", Shown(f"more than {MAX_DEPTH} levels"),
+                                f"must be at most {MAX_DEPTH} nested lists and mappings"))
+        return []
     documents = []
     loader = yaml.SafeLoader(text)
     try:
         while loader.check_node():
             node = loader.get_node()
+            if node is None:
+                break
             line = node.start_mark.line + 1
+            aliases = alias_problem(node)
+            if aliases is not None:
+                problems.append(Problem(shown, f"document at line {line}", "YAML aliases", *aliases))
+                continue
             body = loader.construct_document(node)
             if body is None:
                 continue

@@ -7,17 +7,19 @@ same kubeconfig and context as the Kubernetes provider (``kubernetes:kubeconfig`
 from __future__ import annotations
 
 import ipaddress
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
+import pulumi
+
+from cdn_ingress import kubeconfig as kubeconfigs
+from cdn_ingress.kubeconfig import Kubeconfig
 
 
-class NodeAddressError(RuntimeError):
-    """No usable origin address, or the cluster could not be asked."""
+class NodeAddressError(pulumi.RunError):
+    """No usable origin address, or the cluster could not be asked (a RunError: the program ends
+    with the message alone)."""
 
 
 @dataclass(frozen=True)
@@ -54,31 +56,34 @@ def _sort_key(address: str) -> tuple[int, Any]:
         return 9, address
 
 
-def api_client(kubeconfig: str | None, context: str | None) -> Any:
-    from kubernetes import config as kube_config  # heavy import, only when the cluster is asked
-
-    if kubeconfig and not Path(kubeconfig).expanduser().is_file():
-        return kube_config.new_client_from_config_dict(yaml.safe_load(kubeconfig), context=context)
-    path = kubeconfig or os.environ.get("KUBECONFIG", "").split(os.pathsep)[0] or None
-    return kube_config.new_client_from_config(
-        config_file=str(Path(path).expanduser()) if path else None, context=context)
+def by_record_type(addresses: Iterable[str]) -> dict[str, list[str]]:
+    """IPv4 addresses under "A", IPv6 under "AAAA" (each in canonical form, sorted, unique); a
+    family without addresses has no entry."""
+    families: dict[str, set[ipaddress.IPv4Address | ipaddress.IPv6Address]] = {}
+    for address in addresses:
+        parsed = ipaddress.ip_address(address)
+        families.setdefault("A" if parsed.version == 4 else "AAAA", set()).add(parsed)
+    return {rtype: [str(a) for a in sorted(found)] for rtype, found in sorted(families.items())}
 
 
 def cluster_node_addresses(kubeconfig: str | None, context: str | None, address_type: str
                            ) -> tuple[list[str], list[Skipped]]:
-    """Ask the cluster; raises NodeAddressError naming the kubeconfig source, never its content."""
+    """Ask the cluster; raises NodeAddressError naming the kubeconfig's source, never its content."""
     from kubernetes import client as kube_client
 
-    source = "kubernetes:kubeconfig" if kubeconfig else "KUBECONFIG/~/.kube/config"
+    found: Kubeconfig | None = None
     try:
-        api = kube_client.CoreV1Api(api_client(kubeconfig, context))
-        nodes = api.list_node(_request_timeout=30).items
+        found = kubeconfigs.load(kubeconfig)
+        api = kube_client.CoreV1Api(kubeconfigs.api_client(found, context))
+        nodes = api.list_node(_request_timeout=kubeconfigs.REQUEST_TIMEOUT).items
     except Exception as exc:  # the client raises many kinds; all mean "cannot ask"
+        source = found.source if found else (kubeconfigs.SETTING if kubeconfig else "KUBECONFIG/~/.kube/config")
+        reason = found.scrub(str(exc)) if found else str(exc)  # KubeconfigError: never shows content
         raise NodeAddressError(
             f"cannot list the cluster's Nodes (kubeconfig from {source}, context "
-            f"{context or '(current)'}): {type(exc).__name__}: {str(exc)[:200]}; set "
+            f"{context or '(current)'}): {type(exc).__name__}: {reason[:300]}; set "
             "cdn-ingress:originAddresses to give origin addresses without asking the cluster"
-        ) from exc
+        ) from None
     addresses, skipped = select_addresses(nodes, address_type)
     if not addresses:
         reasons = "; ".join(f"{s.node}: {s.reason}" for s in skipped) or "the cluster has no nodes"
@@ -89,8 +94,6 @@ def cluster_node_addresses(kubeconfig: str | None, context: str | None, address_
 
 def origin_addresses(settings: Any, plan: Any) -> list[str]:
     """The static ``originAddresses`` if set, else the cluster's; none needed without routes."""
-    import pulumi
-
     if not plan.routes:
         return []
     if settings.origin_addresses:

@@ -14,6 +14,7 @@ from typing import Any
 from cdn_ingress.annotations import RuleOptions, parse_rule_options
 from cdn_ingress.errors import MISSING, ManifestError, Problem
 from cdn_ingress.manifests import Document
+from cdn_ingress.objects import check_object, cluster_scoped_kinds, namespace_of
 
 DEFAULT_CLASS = "edgio"
 PATH_TYPES = ("Exact", "Prefix")
@@ -67,14 +68,17 @@ class Plan:
         return list(dict.fromkeys((r.backend.namespace, r.backend.service) for r in self.routes))
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def is_cdn_ingress(doc: Document, ingress_class: str = DEFAULT_CLASS) -> bool:
     if doc.kind != "Ingress":
         return False
-    metadata = doc.body.get("metadata") or {}
     return (
-        (doc.body.get("spec") or {}).get("ingressClassName") == ingress_class
-        or (metadata.get("labels") or {}).get("cdn") == ingress_class
-        or (metadata.get("annotations") or {}).get("kubernetes.io/ingress.class") == ingress_class
+        _mapping(doc.body.get("spec")).get("ingressClassName") == ingress_class
+        or _mapping(doc.metadata.get("labels")).get("cdn") == ingress_class
+        or _mapping(doc.metadata.get("annotations")).get("kubernetes.io/ingress.class") == ingress_class
     )
 
 
@@ -88,18 +92,22 @@ class _Checker:
     def problem(self, doc: Document, field: str, value: Any, allowed: str) -> None:
         self.problems.append(Problem(doc.file, doc.label, field, value, allowed))
 
+    def mapping(self, doc: Document, at: str, value: Any) -> dict[str, Any] | None:
+        """The value if it is a mapping (absent: empty), else None after reporting it."""
+        if value is None or isinstance(value, dict):
+            return value or {}
+        self.problem(doc, at, value, "must be a mapping")
+        return None
+
     def check_objects(self) -> None:
         seen: dict[tuple[str, str, str], Document] = {}
+        cluster = cluster_scoped_kinds(self.documents)
         for doc in self.documents:
-            for key in ("apiVersion", "kind"):
-                if not isinstance(doc.body.get(key), str) or not doc.body.get(key):
-                    self.problem(doc, key, doc.body.get(key, MISSING), "every object needs a string " + key)
-            name = (doc.body.get("metadata") or {}).get("name")
-            if not isinstance(name, str) or not name:
-                self.problem(doc, "metadata.name", name if name is not None else MISSING,
-                             "every object needs a name (generateName is not supported)")
+            before = len(self.problems)
+            check_object(doc, self.problem)
+            if len(self.problems) > before or not doc.name:
                 continue
-            identity = (doc.kind, doc.namespace, doc.name)
+            identity = (doc.kind, namespace_of(doc, cluster) or "", doc.name)
             if identity in seen:
                 first = seen[identity]
                 self.problem(doc, "metadata.name", doc.name,
@@ -116,19 +124,25 @@ class _Checker:
         return routes
 
     def ingress_routes(self, doc: Document) -> Iterable[Route]:
-        if doc.body.get("apiVersion") != "networking.k8s.io/v1":
-            self.problem(doc, "apiVersion", doc.body.get("apiVersion"), "must be 'networking.k8s.io/v1'")
-        annotations = (doc.body.get("metadata") or {}).get("annotations") or {}
-        options, annotation_problems = parse_rule_options(annotations)
+        api_version = doc.body.get("apiVersion")
+        if isinstance(api_version, str) and api_version != "networking.k8s.io/v1":
+            self.problem(doc, "apiVersion", api_version, "must be 'networking.k8s.io/v1'")
+        options, annotation_problems = parse_rule_options(_mapping(doc.metadata.get("annotations")))
         for key, value, allowed in annotation_problems:
             self.problem(doc, f"metadata.annotations[{key!r}]", value, allowed)
-        rules = (doc.body.get("spec") or {}).get("rules")
+        spec = doc.body.get("spec")
+        if spec is not None and not isinstance(spec, dict):
+            return  # reported with the object's shape
+        rules = _mapping(spec).get("rules")
         if not isinstance(rules, list) or not rules:
             self.problem(doc, "spec.rules", rules if rules is not None else MISSING,
                          "a CDN Ingress needs at least one rule with a host and paths")
             return
         for r, rule in enumerate(rules):
-            yield from self.rule_routes(doc, f"spec.rules[{r}]", rule or {}, options)
+            at = f"spec.rules[{r}]"
+            checked = self.mapping(doc, at, rule)
+            if checked is not None:
+                yield from self.rule_routes(doc, at, checked, options)
 
     def rule_routes(self, doc: Document, at: str, rule: dict[str, Any], options: RuleOptions
                     ) -> Iterable[Route]:
@@ -138,13 +152,18 @@ class _Checker:
             self.problem(doc, f"{at}.host", host,
                          "the CDN publishes a host: a lower-case FQDN such as 'www.example.com' "
                          "(no wildcard, IP address, scheme or port)")
-        paths = (rule.get("http") or {}).get("paths")
+        http = self.mapping(doc, f"{at}.http", rule.get("http"))
+        if http is None:
+            return
+        paths = http.get("paths")
         if not isinstance(paths, list) or not paths:
             self.problem(doc, f"{at}.http.paths", paths if paths is not None else MISSING,
                          "a CDN rule needs at least one path")
             return
         for p, entry in enumerate(paths):
-            route = self.path_route(doc, f"{at}.http.paths[{p}]", host, entry or {}, options)
+            entry_at = f"{at}.http.paths[{p}]"
+            checked = self.mapping(doc, entry_at, entry)
+            route = None if checked is None else self.path_route(doc, entry_at, host, checked, options)
             if route is not None and host_ok:
                 yield route
 
@@ -158,41 +177,49 @@ class _Checker:
         if path_type not in PATH_TYPES:
             self.problem(doc, f"{at}.pathType", path_type, f"must be one of {list(PATH_TYPES)}")
             ok = False
-        backend = self.backend(doc, f"{at}.backend", entry.get("backend") or {})
-        if not ok or backend is None:
+        backend = self.mapping(doc, f"{at}.backend", entry.get("backend"))
+        backend_found = None if backend is None else self.backend(doc, f"{at}.backend", backend)
+        if not ok or backend_found is None:
             return None
-        return Route(doc, str(host), path, path_type, backend, options)
+        return Route(doc, str(host), str(path), str(path_type), backend_found, options)
 
     def backend(self, doc: Document, at: str, backend: dict[str, Any]) -> Backend | None:
-        service = backend.get("service")
-        if not isinstance(service, dict) or not service.get("name"):
-            self.problem(doc, f"{at}.service.name", (service or {}).get("name", MISSING),
-                         "the CDN reaches Services only: name a Service declared in the manifests")
+        service = self.mapping(doc, f"{at}.service", backend.get("service"))
+        if service is None:
             return None
-        name, port = str(service["name"]), service.get("port") or {}
+        name, port = service.get("name", MISSING), self.mapping(doc, f"{at}.service.port", service.get("port"))
+        if not isinstance(name, str) or not name:
+            self.problem(doc, f"{at}.service.name", name, "must be a string: the CDN reaches Services only, "
+                         "name a Service declared in the manifests")
+            return None
         target = self.services.get((doc.namespace, name))
         if target is None:
             declared = sorted(n for ns, n in self.services if ns == doc.namespace)
             self.problem(doc, f"{at}.service.name", name,
                          f"no Service of that name in namespace {doc.namespace!r}; declared: {declared}")
             return None
-        spec = target.body.get("spec") or {}
+        spec = _mapping(target.body.get("spec"))  # a Service of the wrong shape is reported on its own
         if spec.get("type") != "NodePort":
             self.problem(doc, f"{at}.service.name", name,
                          f"Service {doc.namespace}/{name} ({target.file}) has type "
                          f"{spec.get('type', 'ClusterIP')!r}; the CDN needs type 'NodePort'")
             return None
-        return self.backend_port(doc, f"{at}.service.port", name, port, spec.get("ports") or [])
+        ports = spec.get("ports")
+        if port is None or not isinstance(ports, list):
+            return None
+        return self.backend_port(doc, f"{at}.service.port", name, port, [_mapping(p) for p in ports])
 
     def backend_port(self, doc: Document, at: str, service: str, port: dict[str, Any],
                      ports: list[dict[str, Any]]) -> Backend | None:
-        names = [p.get("name") for p in ports if p.get("name")]
-        numbers = [p.get("port") for p in ports]
         if ("name" in port) == ("number" in port):
             self.problem(doc, at, port or MISSING, "give exactly one of 'name' or 'number'")
             return None
-        field, wanted, known = ("name", port.get("name"), names) if "name" in port else (
-            "number", port.get("number"), numbers)
+        field, wanted = ("name", port["name"]) if "name" in port else ("number", port["number"])
+        kind_ok = isinstance(wanted, str) if field == "name" else _is_int(wanted)
+        if not kind_ok:
+            self.problem(doc, f"{at}.{field}", wanted, "must be a string" if field == "name" else "must be an integer")
+            return None
+        known = [p.get("name") for p in ports if p.get("name")] if field == "name" else [p.get("port") for p in ports]
         for index, candidate in enumerate(ports):
             if candidate.get("name" if field == "name" else "port") == wanted:
                 return Backend(doc.namespace, service, index, str(wanted))
@@ -225,3 +252,7 @@ def plan(documents: list[Document], ingress_class: str = DEFAULT_CLASS) -> Plan:
     if checker.problems:
         raise ManifestError(checker.problems)
     return Plan(documents, routes)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+import json
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -28,7 +30,7 @@ class Settings:
     wait_for_deploy: bool
     deploy_timeout_seconds: int
     write_ingress_status: bool
-    kubeconfig: str | None  # the same settings the Kubernetes provider uses
+    kubeconfig: str | None = field(repr=False)  # the Kubernetes provider's: a path or the content
     kube_context: str | None
 
 
@@ -40,23 +42,24 @@ def load_settings(config: pulumi.Config | None = None) -> Settings:
     """Read the project's config keys (see Pulumi.yaml); raises ManifestError on bad values."""
     config = config or pulumi.Config()
     kubernetes = pulumi.Config("kubernetes")
+    read = _Reader(config)
     settings = Settings(
         manifests_path=config.get("manifestsPath") or "manifests",
         origin_domain=(config.get("originDomain") or "").rstrip("."),
         shortname=config.get("edgioShortname") or "",
         profile=config.get("edgioProfile") or "LLNW-Generic",
         ingress_class=config.get("ingressClass") or "edgio",
-        origin_ttl=config.get_int("originTtl") or 120,
+        origin_ttl=read.integer("originTtl", 120),
         node_address_type=config.get("nodeAddressType") or "ExternalIP",
-        origin_addresses=tuple(config.get_object("originAddresses") or ()),
-        adopt_existing=bool(config.get_bool("adoptExisting")),
-        wait_for_deploy=config.get_bool("waitForDeploy") is not False,
-        deploy_timeout_seconds=config.get_int("deployTimeoutSeconds") or 600,
-        write_ingress_status=config.get_bool("writeIngressStatus") is not False,
+        origin_addresses=read.strings("originAddresses"),
+        adopt_existing=read.boolean("adoptExisting", False),
+        wait_for_deploy=read.boolean("waitForDeploy", True),
+        deploy_timeout_seconds=read.integer("deployTimeoutSeconds", 600),
+        write_ingress_status=read.boolean("writeIngressStatus", True),
         kubeconfig=kubernetes.get("kubeconfig"),
         kube_context=kubernetes.get("context"),
     )
-    problems = _check(settings)
+    problems = read.problems + _check(settings)
     if problems:
         raise ManifestError(problems)
     return settings
@@ -75,13 +78,53 @@ def _check(s: Settings) -> list[Problem]:
                                  f"must be one of {list(ADDRESS_TYPES)}"))
     if not 60 <= s.origin_ttl <= 86400:
         problems.append(_problem("cdn-ingress:originTtl", s.origin_ttl, "must be 60..86400 seconds"))
-    if s.deploy_timeout_seconds < 1:
+    if not 1 <= s.deploy_timeout_seconds <= 86400:
         problems.append(_problem("cdn-ingress:deployTimeoutSeconds", s.deploy_timeout_seconds,
-                                 "must be a positive number of seconds"))
+                                 "must be 1..86400 seconds"))
     if not all(_is_ip(a) for a in s.origin_addresses):
         problems.append(_problem("cdn-ingress:originAddresses", list(s.origin_addresses),
                                  "must be a list of IP address strings"))
     return problems
+
+
+class _Reader:
+    """Typed config values; a value of the wrong type is a listed problem and reads as the default."""
+
+    def __init__(self, config: pulumi.Config) -> None:
+        self.config = config
+        self.problems: list[Problem] = []
+
+    def _fail(self, key: str, raw: Any, allowed: str) -> None:
+        self.problems.append(_problem(self.config.full_key(key), raw, allowed))
+
+    def integer(self, key: str, default: int) -> int:
+        raw = self.config.get(key)
+        if raw is None:
+            return default
+        if not re.fullmatch(r"\s*-?[0-9]{1,12}\s*", raw):
+            self._fail(key, raw, "must be a whole number of seconds")
+            return default
+        return int(raw)
+
+    def boolean(self, key: str, default: bool) -> bool:
+        raw = self.config.get(key)
+        if raw is None:
+            return default
+        if raw.strip().lower() not in ("true", "false"):
+            self._fail(key, raw, "must be true or false")
+            return default
+        return raw.strip().lower() == "true"
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        raw = self.config.get(key)
+        try:
+            value = json.loads(raw) if raw is not None else []
+        except ValueError:
+            value = raw
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self._fail(key, value, "must be a list of IP address strings")
+            return ()
+        return tuple(value)
 
 
 def _is_ip(value: Any) -> bool:

@@ -7,8 +7,7 @@ status); this resource owns only the status subresource and clears it on delete.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pulumi
@@ -22,9 +21,13 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from cdn_ingress.nodes import api_client
+from cdn_ingress import kubeconfig as kubeconfigs
 
 INPUTS = ("namespace", "ingress", "hostnames")
+
+
+class IngressStatusError(RuntimeError):
+    """A status call failed; the message names the kubeconfig's source, never its content."""
 
 
 class IngressStatusProvider(ResourceProvider):
@@ -33,7 +36,7 @@ class IngressStatusProvider(ResourceProvider):
         self._context: str | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._kubeconfig = req.config.get("kubernetes:kubeconfig") or os.environ.get("KUBECONFIG")
+        self._kubeconfig = req.config.get(kubeconfigs.SETTING)  # unset: KUBECONFIG, as the provider
         self._context = req.config.get("kubernetes:context")
 
     def __getstate__(self) -> dict[str, Any]:
@@ -42,18 +45,36 @@ class IngressStatusProvider(ResourceProvider):
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__()  # type: ignore[misc]
 
-    def _api(self) -> Any:
+    def _call(self, what: str, call: Callable[[Any], Any]) -> Any:
+        """``call(api)`` with the timeout; Kubernetes' 404 goes through as an ApiException, any other
+        failure becomes an IngressStatusError with a scrubbed message and no chained cause."""
         from kubernetes import client as kube_client
+        from kubernetes.client.exceptions import ApiException
 
-        return kube_client.NetworkingV1Api(api_client(self._kubeconfig, self._context))
+        found = None
+        try:
+            found = kubeconfigs.load(self._kubeconfig)
+            return call(kube_client.NetworkingV1Api(kubeconfigs.api_client(found, self._context)))
+        except ApiException as exc:
+            if exc.status == 404:
+                raise ApiException(status=404, reason="Not Found") from None
+            failure: Exception = exc
+        except Exception as exc:  # the client raises many kinds; all mean "the call failed"
+            failure = exc
+        source = found.source if found else kubeconfigs.SETTING if self._kubeconfig else "KUBECONFIG"
+        reason = found.scrub(str(failure)) if found else str(failure)
+        raise IngressStatusError(f"{what} failed (kubeconfig from {source}, context {self._context or '(current)'}): "
+                                 f"{type(failure).__name__}: {reason[:300]}")
 
     def _write(self, namespace: str, ingress: str, hostnames: Sequence[str]) -> None:
         body = {"status": {"loadBalancer": {"ingress": [{"hostname": h} for h in hostnames] or None}}}
-        self._api().patch_namespaced_ingress_status(ingress, namespace, body)
+        self._call(f"writing the status of Ingress {namespace}/{ingress}",
+                   lambda api: api.patch_namespaced_ingress_status(
+                       ingress, namespace, body, _request_timeout=kubeconfigs.REQUEST_TIMEOUT))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [key for key in INPUTS if olds.get(key) != news.get(key)]
-        replaces = [key for key in ("namespace", "ingress") if key in changed]
+        replaces: list[str] = [key for key in ("namespace", "ingress") if key in changed]
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -77,7 +98,9 @@ class IngressStatusProvider(ResourceProvider):
         from kubernetes.client.exceptions import ApiException
 
         try:
-            live = self._api().read_namespaced_ingress_status(props["ingress"], props["namespace"])
+            live = self._call(f"reading the status of Ingress {props['namespace']}/{props['ingress']}",
+                              lambda api: api.read_namespaced_ingress_status(
+                                  props["ingress"], props["namespace"], _request_timeout=kubeconfigs.REQUEST_TIMEOUT))
         except ApiException as exc:
             if exc.status == 404:
                 return ReadResult("", {})

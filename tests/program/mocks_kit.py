@@ -11,6 +11,7 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "cdn-ingress"
@@ -33,15 +34,17 @@ class Recorder(pulumi.runtime.Mocks):
     def __init__(self, preview: bool) -> None:
         self.preview = preview
         self.registered: list[pulumi.runtime.MockResourceArgs] = []
+        self.dependencies: dict[tuple[str, str], list[str]] = {}  # (type, name) -> URNs it depends on
+        self.secret_outputs: dict[tuple[str, str], list[str]] = {}  # (type, name) -> additionalSecretOutputs
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.registered.append(args)
         outputs = dict(args.inputs)
         if args.typ == "kubernetes:core/v1:Service" and not self.preview:
-            ports = [dict(p) for p in outputs["spec"]["ports"]]
+            ports = [dict(p) for p in (outputs.get("spec") or {}).get("ports") or []]
             for index, port in enumerate(ports):
                 port.setdefault("nodePort", NODE_PORT_BASE + index)
-            outputs["spec"] = {**outputs["spec"], "ports": ports}
+            outputs["spec"] = {**(outputs.get("spec") or {}), "ports": ports}
         if args.typ == RECORDS and not self.preview:
             outputs["fqdn"] = f"{args.inputs['name']}.{args.inputs['domain']}"
             outputs["record_ids"] = {a: f"id-{a}" for a in args.inputs["addresses"]}
@@ -60,6 +63,21 @@ class Recorder(pulumi.runtime.Mocks):
         return [r for r in self.registered if r.typ == typ]
 
 
+class RecordingMonitor(MockMonitor):
+    """The SDK's mock monitor, also keeping what MockResourceArgs leaves out: each resource's
+    dependencies and additional secret outputs, as the engine would receive them."""
+
+    def __init__(self, mocks: Recorder) -> None:
+        super().__init__(mocks)
+        self.recorder = mocks
+
+    def RegisterResource(self, request: Any) -> Any:
+        key = (request.type, request.name)
+        self.recorder.dependencies[key] = sorted(request.dependencies)
+        self.recorder.secret_outputs[key] = sorted(request.additionalSecretOutputs)
+        return super().RegisterResource(request)
+
+
 @dataclass
 class Run:
     mocks: Recorder
@@ -72,7 +90,7 @@ def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | Non
     """Execute ``__main__.py`` with mocks and the given project config (camelCase keys)."""
     mocks = mocks or Recorder(preview)
     asyncio.set_event_loop(asyncio.new_event_loop())  # Pulumi's test runner uses the current loop
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=preview)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=preview, monitor=RecordingMonitor(mocks))
     values = {"manifestsPath": str(manifests), "originDomain": ORIGIN_DOMAIN,
               "edgioShortname": "cstradtman", "originAddresses": ["198.51.100.1", "198.51.100.2"],
               **config}
@@ -86,7 +104,8 @@ def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | Non
     def program() -> pulumi.Output[Any]:
         namespace = runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
         app = namespace["app"]
-        resources = [*app.objects.values(), *app.origins.values(), *app.rules.values(), *app.statuses,
+        origins = [record_set for origin in app.origins.values() for record_set in origin.sets]
+        resources = [*app.objects.values(), *origins, *app.rules.values(), *app.statuses,
                      *app.deployments.values()]
         return pulumi.Output.all(app.routes, *[r.urn for r in resources]).apply(
             lambda values: (run.routes.update(values[0] or {}), run.urns.extend(values[1:])))
