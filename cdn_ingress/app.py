@@ -63,7 +63,7 @@ class CdnIngressApp(pulumi.ComponentResource):
             adopt=self._settings.adopt_existing,
             owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
         )
-        return DnsRecordSet(f"{namespace}/{service}", args, pulumi.ResourceOptions(parent=self))
+        return DnsRecordSet(f"{namespace}/{service}", args, self._vendor_options())
 
     def _rule(self, route: Route) -> DeliveryRule:
         backend, options = route.backend, route.options
@@ -88,7 +88,12 @@ class CdnIngressApp(pulumi.ComponentResource):
             wait_for_deploy=self._settings.wait_for_deploy,
             deploy_timeout_seconds=self._settings.deploy_timeout_seconds,
         )
-        return DeliveryRule(route.key, args, pulumi.ResourceOptions(parent=self, depends_on=[ingress]))
+        return DeliveryRule(route.key, args, self._vendor_options(depends_on=[ingress]))
+
+    def _vendor_options(self, **extra: Any) -> pulumi.ResourceOptions:
+        """Objects that live at a vendor take the stack's deletion safety (protect, retainOnDelete)."""
+        return pulumi.ResourceOptions(parent=self, protect=self._settings.protect,
+                                      retain_on_delete=self._settings.retain_on_delete, **extra)
 
     def _status(self, doc: Any, plan: Plan) -> IngressStatus:
         ingress = self._object("Ingress", doc.namespace, doc.name)

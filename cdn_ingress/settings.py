@@ -28,6 +28,8 @@ class Settings:
     wait_for_deploy: bool
     deploy_timeout_seconds: int
     write_ingress_status: bool
+    protect: bool  # DNS record sets and CDN rules cannot be deleted or replaced (Pulumi's protect)
+    retain_on_delete: bool  # a record set or rule leaving the program stays at the vendor
     kubeconfig: str | None  # the same settings the Kubernetes provider uses
     kube_context: str | None
 
@@ -53,6 +55,8 @@ def load_settings(config: pulumi.Config | None = None) -> Settings:
         wait_for_deploy=config.get_bool("waitForDeploy") is not False,
         deploy_timeout_seconds=config.get_int("deployTimeoutSeconds") or 600,
         write_ingress_status=config.get_bool("writeIngressStatus") is not False,
+        protect=bool(config.get_bool("protect")),
+        retain_on_delete=bool(config.get_bool("retainOnDelete")),
         kubeconfig=kubernetes.get("kubeconfig"),
         kube_context=kubernetes.get("context"),
     )
