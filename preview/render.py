@@ -60,11 +60,13 @@ def _gate_block(g: Gate) -> str:
                   f"{code(ALLOW_LABEL)} to the pull request to allow it (docs/previews.md)."])
 
 
-def _warnings_block(t: Traffic) -> str:
+def _warnings_block(t: Traffic, keep: int | None) -> str:
     if not t.warnings:
         return ""
+    shown = t.warnings if keep is None else t.warnings[:max(keep, 10)]
+    more = [f"- … and {len(t.warnings) - len(shown)} more (left out for size)"] if len(shown) < len(t.warnings) else []
     return quote(["[!CAUTION]", f"**{len(t.warnings)} change(s) that can break live traffic**",
-                  *(f"- {w}" for w in t.warnings)])
+                  *(f"- {w}" for w in shown), *more])
 
 
 def _errors_block(preview: Preview) -> str:
@@ -147,7 +149,7 @@ def _document(preview: Preview, target: Target, mode: str, keep: int | None) -> 
     t = traffic(steps)
     resources, left_out = _resources_block(preview, steps, mode)
     parts = [marker(target.project, target.stack), _headline(preview, target, g), _gate_block(g),
-             _warnings_block(t), _errors_block(preview), _table(steps), _traffic_block(t, keep),
+             _warnings_block(t, keep), _errors_block(preview), _table(steps), _traffic_block(t, keep),
              _policy_block(preview), _program_warnings(preview), resources]
     return "\n\n".join(p for p in parts if p) + "\n", left_out
 
