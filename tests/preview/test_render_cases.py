@@ -18,10 +18,12 @@ def test_secret_values_never_render_even_as_plaintext() -> None:
     old = rule("/api", options=[{"name": "header", "parameters": ["X-Token", secret()]}])
     new = rule("/api", options=[{"name": "header", "parameters": ["X-Token", secret(KNOWN_SECRET)]}],
                shortname=secret(KNOWN_SECRET))
-    text = render(parse(lines(rule_step("update", "/api", old, new))), TARGET)
+    created = rule("/new", __provider="gASVpickled-provider-not-marked-secret")
+    text = render(parse(lines(rule_step("update", "/api", old, new), rule_step("create", "/new", None, created))),
+                  TARGET)
     assert KNOWN_SECRET not in text
     assert "[secret]" in text
-    assert "__provider" not in text
+    assert "__provider" not in text and "gASV" not in text
 
 
 def test_policy_results_sit_next_to_their_resource_and_in_the_policy_section() -> None:
