@@ -13,7 +13,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-WIDTH, HEIGHT = 880, 1180
+WIDTH, HEIGHT = 860, 1000
 # GitHub's look, roughly; its alert blocks ("> [!CAUTION]") are drawn red as GitHub does.
 CSS = """
 body{font:13px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2328;margin:14px 18px;}
@@ -33,14 +33,14 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 def to_html(markdown: str) -> str:
     """GitHub-flavoured Markdown to HTML: tables, strikethrough, raw HTML (``<details>``) kept."""
-    return str(MarkdownIt("gfm-like", {"html": True}).render(markdown))
+    return str(MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(markdown))
 
 
 def _github_look(body: str) -> str:
     body = body.replace("<blockquote>\n<p>[!CAUTION]", '<blockquote class="caution">\n<p><b>Caution</b>')
     body = re.sub(r'(<code class="language-diff">)(.*?)(</code>)', _color_diff, body, flags=re.S)
     # Open every <details> so the picture shows a property diff, as a reviewer clicking it would see.
-    return body.replace("<details>", "<details open>", 2)
+    return body.replace("<details>", "<details open>", 1)
 
 
 def _color_diff(match: re.Match[str]) -> str:
