@@ -23,6 +23,8 @@ if [ "$STACK" = local ]; then
     || pulumi stack init local --secrets-provider passphrase --non-interactive >&2
 fi
 
+# --event-log is offered only with PULUMI_DEBUG_COMMANDS=true, which the Automation API sets too.
+export PULUMI_DEBUG_COMMANDS=true
 flags=(--stack "$STACK" --event-log "$EVENTS" --color never --non-interactive --diff)
 # Protection is enforced by the deletion gate below: the engine would stop at the first protected
 # delete and hide the rest of the plan.

@@ -149,6 +149,7 @@ class Project:
         """``pulumi preview`` that also writes the engine's event log (what pull-request previews
         render); returns the run and the log's path."""
         log = self.dir / f"events-{len(list(self.dir.glob('events-*.jsonl')))}.jsonl"
+        self.env["PULUMI_DEBUG_COMMANDS"] = "true"  # the CLI offers --event-log only then (as the Automation API)
         return self.pulumi("preview", "--event-log", str(log), "--color", "never", *args, check=check), log
 
     def init_stack(self, name: str, config: dict[str, str], secret: dict[str, str]) -> None:
