@@ -60,9 +60,17 @@ test-unit: venv ## Everything but the end-to-end tests
 test-e2e: venv ## Only the end-to-end tests (real Pulumi CLI, emulators, local cluster)
 	$(PY) -m pytest -m e2e
 
-lint: venv ## ruff, and mypy --strict over the packages
+lint: venv ## ruff, mypy --strict over the packages, actionlint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy --strict $(TYPED)
+	tools/actionlint.sh
+
+.PHONY: preview-comment preview-screenshot
+preview-comment: venv ## Preview STACK (default local) and write its pull-request comment to .run/preview-<stack>.md and stdout
+	@preview/run.sh $(or $(STACK),local)
+
+preview-screenshot: venv ## Render docs/preview-example.md to HTML and screenshot it with headless Chromium (docs/preview-example.png)
+	$(PY) -m preview.screenshot docs/preview-example.md docs/preview-example.png
 
 bench: venv ## Benchmarks (print figures and ratios)
 	$(PY) -m bench

@@ -85,7 +85,7 @@ class CdnIngressApp(pulumi.ComponentResource):
         )
         # The A set keeps the name it had before AAAA sets existed: no replacement of live records.
         name = f"{namespace}/{service}" if record_type == "A" else f"{namespace}/{service}/{record_type}"
-        return DnsRecordSet(name, args, pulumi.ResourceOptions(parent=self))
+        return DnsRecordSet(name, args, self._vendor_options())
 
     def _rule(self, route: Route) -> DeliveryRule:
         backend, options = route.backend, route.options
@@ -110,7 +110,12 @@ class CdnIngressApp(pulumi.ComponentResource):
             adopt=self._settings.adopt_existing,
             owner=self._owner,
         )
-        return DeliveryRule(route.key, args, pulumi.ResourceOptions(parent=self, depends_on=[ingress]))
+        return DeliveryRule(route.key, args, self._vendor_options(depends_on=[ingress]))
+
+    def _vendor_options(self, **extra: Any) -> pulumi.ResourceOptions:
+        """Objects that live at a vendor take the stack's deletion safety (protect, retainOnDelete)."""
+        return pulumi.ResourceOptions(parent=self, protect=self._settings.protect,
+                                      retain_on_delete=self._settings.retain_on_delete, **extra)
 
     def _deployment(self, doc: Any, plan: Plan) -> RuleDeployment:
         """Waits for the Ingress's rules together: no rule write holds a worker while it deploys."""

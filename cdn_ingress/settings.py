@@ -30,6 +30,8 @@ class Settings:
     wait_for_deploy: bool
     deploy_timeout_seconds: int
     write_ingress_status: bool
+    protect: bool  # DNS record sets and CDN rules cannot be deleted or replaced (Pulumi's protect)
+    retain_on_delete: bool  # a record set or rule leaving the program stays at the vendor
     kubeconfig: str | None = field(repr=False)  # the Kubernetes provider's: a path or the content
     kube_context: str | None
 
@@ -56,6 +58,8 @@ def load_settings(config: pulumi.Config | None = None) -> Settings:
         wait_for_deploy=read.boolean("waitForDeploy", True),
         deploy_timeout_seconds=read.integer("deployTimeoutSeconds", 600),
         write_ingress_status=read.boolean("writeIngressStatus", True),
+        protect=read.boolean("protect", False),
+        retain_on_delete=read.boolean("retainOnDelete", False),
         kubeconfig=kubernetes.get("kubeconfig"),
         kube_context=kubernetes.get("context"),
     )

@@ -145,6 +145,13 @@ class Project:
             path.unlink()
         return empty
 
+    def preview_events(self, *args: str, check: bool = True) -> tuple[subprocess.CompletedProcess[str], Path]:
+        """``pulumi preview`` that also writes the engine's event log (what pull-request previews
+        render); returns the run and the log's path."""
+        log = self.dir / f"events-{len(list(self.dir.glob('events-*.jsonl')))}.jsonl"
+        self.env["PULUMI_DEBUG_COMMANDS"] = "true"  # the CLI offers --event-log only then (as the Automation API)
+        return self.pulumi("preview", "--event-log", str(log), "--color", "never", *args, check=check), log
+
     def init_stack(self, name: str, config: dict[str, str], secret: dict[str, str]) -> None:
         self.pulumi("stack", "init", name, "--secrets-provider", "passphrase")
         for key, value in config.items():

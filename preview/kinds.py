@@ -1,0 +1,56 @@
+"""What each resource is, told from its type token alone (the renderer never imports the program)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from preview.events import Step
+
+DNS_TYPE = "pulumi-python:dynamic/vultr:DnsRecordSet"
+CDN_TYPE = "pulumi-python:dynamic/edgio:DeliveryRule"
+STATUS_TYPE = "pulumi-python:dynamic/cdn:IngressStatus"
+# Ops that count as changes, and the column each falls in.
+COLUMNS = ("create", "update", "replace", "delete", "same")
+_COLUMN_OF = {"create": "create", "update": "update", "replace": "replace", "delete": "delete", "same": "same",
+              "import": "create", "discard": "delete", "remove-pending-replace": "delete"}
+
+
+class Kind(Enum):
+    KUBERNETES = "Kubernetes objects"
+    DNS = "DNS record sets"
+    CDN = "CDN rules"
+    STATUS = "Ingress status"
+    OTHER = "Other"
+
+    @property
+    def vendor(self) -> bool:
+        """Objects that live at a vendor (Vultr, Edgio): the ones protect and the gate guard."""
+        return self in (Kind.DNS, Kind.CDN)
+
+
+def kind_of(step: Step) -> Kind | None:
+    """None for the engine's own bookkeeping: the stack, providers and components."""
+    if step.type == DNS_TYPE:
+        return Kind.DNS
+    if step.type == CDN_TYPE:
+        return Kind.CDN
+    if step.type == STATUS_TYPE:
+        return Kind.STATUS
+    if step.type.startswith("kubernetes:"):
+        return Kind.KUBERNETES
+    if step.type.startswith("pulumi:") or not step.custom:
+        return None
+    return Kind.OTHER
+
+
+def column(step: Step) -> str | None:
+    """The summary column of a step, None for reads and refreshes (they change nothing)."""
+    return _COLUMN_OF.get(step.op)
+
+
+def short_type(step: Step) -> str:
+    return step.type.rsplit(":", 1)[-1]
+
+
+def changes(step: Step) -> bool:
+    return column(step) not in (None, "same")

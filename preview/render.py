@@ -1,0 +1,185 @@
+"""One stack's preview as a pull-request comment section (GitHub-flavoured Markdown).
+
+Order: hidden marker, headline, deletion gate, red warnings, errors, summary table, what changes for
+traffic, policy results, per-resource diffs. Over GitHub's 65,536-character limit the diffs go
+first, then the resource list, then the tail of long traffic lists; the comment says what it left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from preview.events import Preview, Step
+from preview.gate import ALLOW_LABEL, Gate, gate
+from preview.kinds import COLUMNS, Kind, changes, column, kind_of
+from preview.md import INFO, code, fence, quote, utf16_len
+from preview.resources import block, label, policy_line
+from preview.traffic import Traffic, traffic
+
+LIMIT = 65_536
+BUDGET = LIMIT - 1_000  # headroom for a workflow link or a host's own counting
+MAX_MESSAGE = 1_500
+
+
+@dataclass(frozen=True)
+class Target:
+    project: str
+    stack: str
+    labels: frozenset[str] = frozenset()
+    run_url: str = ""  # where the whole preview log is (a CI run), named when something is left out
+
+
+def marker(project: str, stack: str) -> str:
+    """The hidden line by which the comment of one project/stack is found and edited."""
+    return f"<!-- cdn-ingress-preview project={project} stack={stack} -->"
+
+
+def _relevant(preview: Preview) -> list[Step]:
+    return [s for s in preview.steps.values() if kind_of(s) is not None and column(s) is not None]
+
+
+def _table(steps: list[Step]) -> str:
+    rows = ["| | create | update | replace | delete | unchanged |", "|---|---:|---:|---:|---:|---:|"]
+    for kind in Kind:
+        counts = {c: sum(1 for s in steps if kind_of(s) is kind and column(s) == c) for c in COLUMNS}
+        if kind is Kind.OTHER and not any(counts.values()):
+            continue
+        rows.append(f"| {kind.value} | " + " | ".join(str(counts[c] or "·") for c in COLUMNS) + " |")
+    return "\n".join(rows)
+
+
+def _gate_block(g: Gate) -> str:
+    if not (g.protected and g.risky):
+        return ""
+    names = ", ".join(code(label(s)) for s in g.risky)
+    if g.allowed:
+        return f"🔓 **Deletion gate: allowed** by the label {code(ALLOW_LABEL)}: {names}."
+    return quote(["[!CAUTION]", f"⛔ **Deletion gate: blocked.** This stack protects its DNS record sets and CDN "
+                  f"rules, and this change deletes or replaces {len(g.risky)} of them: {names}. Add the label "
+                  f"{code(ALLOW_LABEL)} to the pull request to allow it (docs/previews.md)."])
+
+
+def _warnings_block(t: Traffic, keep: int | None) -> str:
+    if not t.warnings:
+        return ""
+    shown = t.warnings if keep is None else t.warnings[:max(keep, 10)]
+    more = [f"- … and {len(t.warnings) - len(shown)} more (left out for size)"] if len(shown) < len(t.warnings) else []
+    return quote(["[!CAUTION]", f"**{len(t.warnings)} change(s) that can break live traffic**",
+                  *(f"- {w}" for w in shown), *more])
+
+
+def _errors_block(preview: Preview) -> str:
+    errors = [d.message for d in preview.diagnostics if d.severity == "error"]
+    if not errors:
+        return ""
+    shown = [m if len(m) <= MAX_MESSAGE else f"{m[:MAX_MESSAGE]}… ({len(m)} chars)" for m in dict.fromkeys(errors)]
+    return "#### ❌ Errors\n\n" + fence("\n\n".join(shown[:20]), "text")
+
+
+def _bullets(title: str, lines: list[str], keep: int | None) -> str:
+    if not lines:
+        return ""
+    shown = lines if keep is None else lines[:keep]
+    more = [f"- … and {len(lines) - len(shown)} more (left out for size)"] if len(shown) < len(lines) else []
+    return "\n".join([f"**{title}**", "", *(f"- {line}" for line in shown), *more])
+
+
+def _traffic_block(t: Traffic, keep: int | None) -> str:
+    parts = [_bullets("Routes", t.routes, keep), _bullets("Origins", t.origins, keep),
+             _bullets("Ingress status", t.statuses, keep)]
+    body = "\n\n".join(p for p in parts if p) or "No route, origin or Ingress status changes."
+    return "#### What changes for traffic\n\n" + body
+
+
+def _policy_block(preview: Preview) -> str:
+    if not preview.policies:
+        return ""
+    lines = []
+    for result in preview.policies:
+        step = preview.steps.get(result.urn)
+        where = code(label(step)) if step else (code(result.urn.rsplit("::", 1)[-1]) if result.urn else "the stack")
+        lines.append(f"- {policy_line(result, with_resource=where)}")
+    return "#### Policy results\n\n" + "\n".join(lines)
+
+
+def _program_warnings(preview: Preview) -> str:
+    warnings = list(dict.fromkeys(d.message for d in preview.diagnostics if d.severity == "warning"))
+    if not warnings:
+        return ""
+    body = "\n".join(f"- {' '.join(w.split())[:MAX_MESSAGE]}" for w in warnings)
+    return f"<details><summary>⚠️ {len(warnings)} warning(s) from the program</summary>\n\n{body}\n\n</details>"
+
+
+def _listed(preview: Preview, steps: list[Step]) -> list[Step]:
+    """Changed resources, and unchanged ones that carry policy results."""
+    flagged = {p.urn for p in preview.policies}
+    return [s for s in steps if changes(s) or s.urn in flagged]
+
+
+def _resources_block(preview: Preview, steps: list[Step], mode: str) -> tuple[str, int]:
+    """Mode ``diffs`` (every diff), ``vendor`` (diffs of DNS and CDN only), ``lines`` (no diffs) or
+    ``none``; returns the block and how many property diffs it left out."""
+    listed = _listed(preview, steps)
+    if mode == "none" or not listed:
+        return "", sum(1 for s in listed if changes(s))
+    blocks, left_out = [], 0
+    for step in listed:
+        policies = [p for p in preview.policies if p.urn == step.urn]
+        kind = kind_of(step)
+        with_diff = mode == "diffs" or (mode == "vendor" and kind is not None and kind.vendor)
+        left_out += int(changes(step) and not with_diff)
+        blocks.append(block(step, policies, with_diff=with_diff))
+    return "#### Resources\n\n" + "\n\n".join(blocks), left_out
+
+
+def _headline(preview: Preview, target: Target, g: Gate) -> str:
+    status = "❌ preview failed" if preview.failed else ("⛔ deletion gate blocks" if g.blocked else "✅ preview ok")
+    return f"### Pulumi preview: {code(target.project)} / {code(target.stack)} · {status}"
+
+
+def _left_out_note(target: Target, what: str, full_size: int) -> str:
+    where = f" The whole preview is in [the workflow run]({target.run_url})." if target.run_url else ""
+    return (f"{INFO} Left out to stay under GitHub's {LIMIT:,}-character limit: {what} (the full comment is "
+            f"{full_size:,} characters). `make preview-comment STACK={target.stack}` prints all of it.{where}")
+
+
+def _document(preview: Preview, target: Target, mode: str, keep: int | None) -> tuple[str, int]:
+    steps, g = _relevant(preview), gate(preview, target.labels)
+    t = traffic(steps)
+    resources, left_out = _resources_block(preview, steps, mode)
+    parts = [marker(target.project, target.stack), _headline(preview, target, g), _gate_block(g),
+             _warnings_block(t, keep), _errors_block(preview), _table(steps), _traffic_block(t, keep),
+             _policy_block(preview), _program_warnings(preview), resources]
+    return "\n\n".join(p for p in parts if p) + "\n", left_out
+
+
+def _no_op(preview: Preview, target: Target) -> str | None:
+    steps = _relevant(preview)
+    if preview.failed or preview.policies or any(changes(s) for s in steps):
+        return None
+    return (f"{marker(target.project, target.stack)}\n✅ {code(f'{target.project}/{target.stack}')}: "
+            f"no changes ({len(steps)} resources unchanged).\n")
+
+
+def render(preview: Preview, target: Target, budget: int = BUDGET) -> str:
+    """The comment section for one stack, at most ``budget`` UTF-16 code units long."""
+    quiet = _no_op(preview, target)
+    if quiet is not None:
+        return quiet
+    full, _ = _document(preview, target, "diffs", None)
+    if utf16_len(full) <= budget:
+        return full
+    attempts: list[tuple[str, int | None, Callable[[int], str]]] = [
+        ("vendor", None, lambda n: f"the property diffs of {n} Kubernetes object(s)"),
+        ("lines", None, lambda n: f"the property diffs of {n} resource(s)"),
+        ("none", None, lambda n: f"the list of {n} changed resource(s) and their property diffs"),
+    ]
+    attempts += [("none", keep, lambda n: f"the list of {n} changed resource(s), and the tail of long traffic "
+                  "lists") for keep in (200, 50, 10, 0)]
+    for mode, keep, what in attempts:
+        text, left_out = _document(preview, target, mode, keep)
+        note = _left_out_note(target, what(left_out), utf16_len(full))
+        if utf16_len(text) + utf16_len(note) + 2 <= budget:
+            return f"{text}\n{note}\n"
+    raise ValueError("the preview cannot be summarised within the limit")  # only with a tiny budget

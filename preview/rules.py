@@ -1,0 +1,72 @@
+"""A CDN rule's inputs in the program's terms: route, origin target, protocols, and what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from preview.values import is_known
+
+
+def _text(value: Any) -> str:
+    return str(value) if is_known(value) else repr(value)
+
+
+def route_of(inputs: Mapping[str, Any]) -> str:
+    """``host/path`` as published."""
+    return f"{_text(inputs.get('published_hostname'))}{_text(inputs.get('published_path'))}"
+
+
+def target_of(inputs: Mapping[str, Any]) -> str:
+    """``origin-name:node-port[/source-path]``."""
+    path = inputs.get("source_path")
+    suffix = "" if path in (None, "/") else _text(path)
+    return f"{_text(inputs.get('source_hostname'))}:{_text(inputs.get('source_port'))}{suffix}"
+
+
+def protocols(inputs: Mapping[str, Any]) -> str:
+    published = inputs.get("published_protocols")
+    shown = ", ".join(map(str, published)) if isinstance(published, list) and is_known(published) else _text(published)
+    return f"{shown} → {_text(inputs.get('source_protocol'))}"
+
+
+def _option_text(option: Any) -> str:
+    if not isinstance(option, Mapping):
+        return _text(option)
+    params = option.get("parameters")
+    shown = ", ".join(map(str, params)) if isinstance(params, list) else _text(params)
+    return f"{_text(option.get('name'))}({shown})"
+
+
+def _options_change(old: Any, new: Any) -> str:
+    before = [_option_text(o) for o in old] if isinstance(old, list) else [_text(old)]
+    after = [_option_text(o) for o in new] if isinstance(new, list) else [_text(new)]
+    added = [o for o in after if o not in before]
+    removed = [o for o in before if o not in after]
+    parts = [f"+{o}" for o in added] + [f"-{o}" for o in removed]
+    return "CDN options " + (" ".join(parts) if parts else "reordered")
+
+
+_LABELS = (
+    ("source_hostname", "origin"),
+    ("source_port", "origin port"),
+    ("source_path", "origin path"),
+    ("profile_name", "profile"),
+    ("shortname", "account"),
+    ("published_hostname", "host"),
+    ("published_path", "path"),
+)
+
+
+def describe_rule_update(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """One phrase per changed setting that matters for traffic, e.g. ``origin port 30080 → 31999``."""
+    phrases = []
+    for key, label in _LABELS:
+        if old.get(key) != new.get(key):
+            phrases.append(f"{label} {_text(old.get(key))} → {_text(new.get(key))}")
+    if not (old.get("published_protocols") == new.get("published_protocols")
+            and old.get("source_protocol") == new.get("source_protocol")):
+        phrases.append(f"protocols {protocols(old)} becomes {protocols(new)}")
+    if old.get("options") != new.get("options"):
+        phrases.append(_options_change(old.get("options"), new.get("options")))
+    return phrases

@@ -1,0 +1,191 @@
+"""What a preview changes for traffic, in the program's terms: routes (host + path -> origin name :
+node port), origin addresses and TTLs, Ingress status; and the warnings a reviewer must not miss.
+
+Reads only the inputs the engine logged for the CDN rules, origin record sets and Ingress statuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from preview.events import Step
+from preview.kinds import CDN_TYPE, DNS_TYPE, STATUS_TYPE
+from preview.md import ADD, REMOVE, code
+from preview.rules import describe_rule_update, protocols, route_of, target_of
+from preview.values import Unknown, is_known
+
+
+@dataclass
+class Traffic:
+    warnings: list[str] = field(default_factory=list)
+    routes: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.warnings or self.routes or self.origins or self.statuses)
+
+
+def _text(value: Any) -> str:
+    return str(value) if is_known(value) else repr(value)
+
+
+def _guard(step: Step) -> str:
+    return " (protected)" if step.protected else ""
+
+
+# -- CDN rules ---------------------------------------------------------------------------------
+def _signature(inputs: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """What a route serves besides its path; None when not fully known (never paired then)."""
+    keys = ("published_hostname", "source_hostname", "source_port", "source_path", "source_protocol",
+            "profile_name", "shortname")
+    values = [inputs.get(k) for k in keys] + [inputs.get("published_protocols"), inputs.get("options")]
+    return tuple(repr(v) for v in values) if is_known(values) else None
+
+
+def _pair_moves(deleted: list[Step], created: list[Step]) -> list[tuple[Step, Step]]:
+    """A deleted and a created rule that serve the same thing from different paths: a path change
+    (a rule is named by its host + path, so a new path is a new rule)."""
+    by_sig: dict[tuple[str, ...], tuple[list[Step], list[Step]]] = {}
+    for steps, side in ((deleted, 0), (created, 1)):
+        for step in steps:
+            sig = _signature((step.old if side == 0 else step.new) or {})
+            if sig is not None:
+                by_sig.setdefault(sig, ([], []))[side].append(step)
+    return [(gone[0], made[0]) for gone, made in by_sig.values() if len(gone) == 1 and len(made) == 1]
+
+
+def _rules(steps: list[Step], out: Traffic) -> None:
+    rules = [s for s in steps if s.type == CDN_TYPE]
+    deleted = [s for s in rules if s.op == "delete"]
+    created = [s for s in rules if s.op == "create"]
+    moves = _pair_moves(deleted, created)
+    moved = {id(s) for pair in moves for s in pair}
+    for gone, made in moves:
+        old, new = route_of(gone.old or {}), route_of(made.new or {})
+        out.routes.append(f"🔀 {code(old)} → {code(new)}: path changed (same origin "
+                          f"{code(target_of(made.new or {}))}); {code(old)} stops being served, "
+                          f"{code(new)} starts")
+    for step in rules:
+        if step.op == "delete":
+            _rule_deleted(step, out, listed=id(step) in moved)
+        elif step.op == "create" and id(step) not in moved:
+            inputs = step.new or {}
+            out.routes.append(f"{ADD} {code(route_of(inputs))} will be served by the CDN from "
+                              f"{code(target_of(inputs))} ({protocols(inputs)})")
+        elif step.op == "update":
+            changed = describe_rule_update(step.old or {}, step.new or {})
+            out.routes.append(f"✏️ {code(route_of(step.new or {}))}: {'; '.join(changed) or 'settings change'}")
+        elif step.op == "replace":
+            _rule_replaced(step, out)
+
+
+def _rule_deleted(step: Step, out: Traffic, *, listed: bool) -> None:
+    route = route_of(step.old or {})
+    if step.retain_on_delete:
+        out.warnings.append(f"CDN rule for {code(route)} leaves the program but is **retained** at Edgio "
+                            f"(retainOnDelete): it keeps serving {code(route)} and nothing manages it any more")
+        if not listed:
+            out.routes.append(f"{REMOVE} {code(route)} leaves the program; the rule stays at Edgio (retained)")
+        return
+    out.warnings.append(f"CDN rule for {code(route)} is **deleted**{_guard(step)}: {code(route)} will stop "
+                        "being served by the CDN")
+    if not listed:
+        was = code(target_of(step.old or {}))
+        out.routes.append(f"{REMOVE} {code(route)} will stop being served by the CDN (was {was})")
+
+
+def _rule_replaced(step: Step, out: Traffic) -> None:
+    route = route_of(step.new or step.old or {})
+    why = "; ".join(describe_rule_update(step.old or {}, step.new or {})) or ", ".join(step.replace_keys)
+    out.warnings.append(f"CDN rule for {code(route)} is **replaced**{_guard(step)} ({why}): Edgio deletes it "
+                        f"before creating the new one, so {code(route)} is unserved between delete and create")
+    out.routes.append(f"♻️ {code(route)} is replaced: {why}")
+
+
+# -- origin record sets ------------------------------------------------------------------------
+def origin_of(step: Step) -> str:
+    inputs = step.new or step.old or {}
+    name, domain = inputs.get("name"), inputs.get("domain")
+    if isinstance(name, str) and isinstance(domain, str):
+        return f"{name}.{domain}" if name else domain
+    return f"origin of Service {step.name}"
+
+
+def _addresses(inputs: Mapping[str, Any] | None) -> list[str] | None:
+    value = (inputs or {}).get("addresses")
+    return [str(a) for a in value] if isinstance(value, list) and is_known(value) else None
+
+
+def _origin_update(step: Step, out: Traffic) -> None:
+    origin = origin_of(step)
+    before, after = _addresses(step.old), _addresses(step.new)
+    if before is not None and after is not None:
+        lost = [a for a in before if a not in after]
+        gained = [a for a in after if a not in before]
+        if lost:
+            out.warnings.append(f"Origin {code(origin)} **loses** {', '.join(lost)}: the CDN stops sending "
+                                "requests there" + ("; no address is left" if not after else ""))
+            out.origins.append(f"{REMOVE} {code(origin)} loses {', '.join(lost)}")
+        if gained:
+            out.origins.append(f"{ADD} {code(origin)} gains {', '.join(gained)}")
+    elif after is None:
+        out.origins.append(f"✏️ {code(origin)}: addresses known after apply")
+    ttl_old, ttl_new = (step.old or {}).get("ttl"), (step.new or {}).get("ttl")
+    if ttl_old != ttl_new:
+        out.origins.append(f"⏱️ {code(origin)} TTL {_text(ttl_old)} s → {_text(ttl_new)} s")
+
+
+def _origins(steps: list[Step], out: Traffic) -> None:
+    for step in (s for s in steps if s.type == DNS_TYPE):
+        origin = origin_of(step)
+        if step.op == "create":
+            addresses = _addresses(step.new)
+            shown = ", ".join(addresses) if addresses is not None else repr(Unknown())
+            out.origins.append(f"{ADD} {code(origin)} is created: {_text((step.new or {}).get('type'))} "
+                               f"{shown} (TTL {_text((step.new or {}).get('ttl'))} s)")
+        elif step.op == "update":
+            _origin_update(step, out)
+        elif step.op == "delete":
+            if step.retain_on_delete:
+                out.warnings.append(f"Origin {code(origin)} leaves the program but its records are **retained** "
+                                    "at Vultr (retainOnDelete): nothing manages them any more")
+            else:
+                gone = ", ".join(_addresses(step.old) or [])
+                out.warnings.append(f"Origin {code(origin)} is **deleted**{_guard(step)}: its records ({gone}) are "
+                                    "removed; CDN rules still pointing at it stop reaching the origin")
+            out.origins.append(f"{REMOVE} {code(origin)} leaves the program")
+        elif step.op == "replace":
+            order = ("deleted before the new ones are created: the name does not resolve in between"
+                     if step.delete_first else "created anew before the old records are deleted")
+            keys = ", ".join(step.replace_keys) or "name"
+            out.warnings.append(f"Origin {code(origin)} is **replaced**{_guard(step)} ({keys} changed): its records "
+                                f"are {order}")
+            out.origins.append(f"♻️ {code(origin)} is replaced ({keys} changed)")
+
+
+# -- Ingress status ----------------------------------------------------------------------------
+def _statuses(steps: list[Step], out: Traffic) -> None:
+    for step in (s for s in steps if s.type == STATUS_TYPE):
+        inputs = step.new or step.old or {}
+        ingress = f"{_text(inputs.get('namespace'))}/{_text(inputs.get('ingress'))}"
+        before = ", ".join(map(str, (step.old or {}).get("hostnames") or [])) or "nothing"
+        after = ", ".join(map(str, (step.new or {}).get("hostnames") or [])) or "nothing"
+        if step.op == "create":
+            out.statuses.append(f"{ADD} Ingress {code(ingress)} reports {code(after)} in status.loadBalancer")
+        elif step.op == "delete":
+            out.statuses.append(f"{REMOVE} Ingress {code(ingress)}: status.loadBalancer is cleared "
+                                f"(was {code(before)})")
+        elif step.op in ("update", "replace"):
+            out.statuses.append(f"✏️ Ingress {code(ingress)} status.loadBalancer: {code(before)} → {code(after)}")
+
+
+def traffic(steps: list[Step]) -> Traffic:
+    out = Traffic()
+    _rules(steps, out)
+    _origins(steps, out)
+    _statuses(steps, out)
+    return out
