@@ -42,6 +42,9 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	if err != nil {
 		return err
 	}
+	if err := tc.ValidateVenv(ctx); err != nil {
+		return fmt.Errorf("the Python plugin in %s: %w", req.GetInfo().GetProgramDirectory(), err)
+	}
 	cmd, err := pluginCommand(ctx, tc, req, analyzer)
 	if err != nil {
 		return err
