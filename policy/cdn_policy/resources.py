@@ -142,7 +142,7 @@ POLICIES = [
             "type": "array", "items": {"type": "string"}, "default": APP_LABELS})),
     ResourceValidationPolicy(
         name="protected-in-protected-stacks", validate=protected, enforcement_level=EnforcementLevel.MANDATORY,
-        description="In a stack marked protected, DNS record sets and CDN rules are protect-ed.",
+        description="In a stack marked protected, DNS record sets and CDN rules carry Pulumi's protect option.",
         config_schema=_schema(protected={
             "type": "boolean", "default": False, "description": "This stack is protected."})),
 ]
