@@ -60,6 +60,10 @@ test-unit: venv ## Everything but the end-to-end tests
 test-e2e: venv ## Only the end-to-end tests (real Pulumi CLI, emulators, local cluster)
 	$(PY) -m pytest -m e2e
 
+.PHONY: policy-test
+policy-test: venv ## The policy pack's tests: each policy alone, the pack over gRPC, then under the real CLI (e2e)
+	$(PY) -m pytest tests/policy
+
 lint: venv ## ruff, mypy --strict over the packages, actionlint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy --strict $(TYPED)

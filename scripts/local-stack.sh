@@ -82,9 +82,12 @@ prepare() {
   toolchain; stack_select; start_emulators; start_cluster
 }
 
+# The policy pack (policy/) with this stack's enforcement levels and settings (docs/policy.md).
+POLICY=(--policy-pack policy --policy-pack-config "stacks/policy.$STACK.json")
+
 case "${1:-}" in
-  up) prepare; pulumi up --yes --skip-preview --non-interactive "${@:2}" ;;
-  preview) prepare; pulumi preview --diff --non-interactive "${@:2}" ;;
+  up) prepare; pulumi up --yes --skip-preview --non-interactive "${POLICY[@]}" "${@:2}" ;;
+  preview) prepare; pulumi preview --diff --non-interactive "${POLICY[@]}" "${@:2}" ;;
   refresh) prepare; pulumi refresh --yes --non-interactive "${@:2}" ;;
   destroy) prepare; pulumi destroy --yes --non-interactive "${@:2}" ;;
   export-state) toolchain; stack_select; pulumi stack export ;;

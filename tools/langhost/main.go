@@ -148,8 +148,17 @@ func (h *host) RuntimeOptionsPrompts(context.Context, *pulumirpc.RuntimeOptionsR
 
 // resolve returns the Python toolchain that the project's runtime options name.
 func resolve(info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) {
+	opts, err := pythonOptions(info)
+	if err != nil {
+		return nil, err
+	}
+	return toolchain.ResolveToolchain(opts)
+}
+
+// pythonOptions reads the runtime options of Pulumi.yaml (or PulumiPlugin.yaml, PulumiPolicy.yaml).
+func pythonOptions(info *pulumirpc.ProgramInfo) (toolchain.PythonOptions, error) {
 	if info == nil {
-		return nil, status.Error(codes.InvalidArgument, "the engine sent no program info")
+		return toolchain.PythonOptions{}, status.Error(codes.InvalidArgument, "the engine sent no program info")
 	}
 	opts := toolchain.PythonOptions{
 		Root:       info.GetRootDirectory(),
@@ -170,17 +179,17 @@ func resolve(info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) {
 			case "uv":
 				opts.Toolchain = toolchain.Uv
 			default:
-				return nil, status.Errorf(codes.InvalidArgument,
-					"Pulumi.yaml runtime.options.toolchain is %q; allowed: pip, poetry, uv", text)
+				return opts, status.Errorf(codes.InvalidArgument,
+					"runtime.options.toolchain is %q; allowed: pip, poetry, uv", text)
 			}
 		case "typechecker":
 			if text != "" {
-				return nil, status.Errorf(codes.InvalidArgument,
-					"Pulumi.yaml runtime.options.typechecker is %q; this host does not run type checkers", text)
+				return opts, status.Errorf(codes.InvalidArgument,
+					"runtime.options.typechecker is %q; this host does not run type checkers", text)
 			}
 		}
 	}
-	return toolchain.ResolveToolchain(opts)
+	return opts, nil
 }
 
 func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,

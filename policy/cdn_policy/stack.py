@@ -1,0 +1,94 @@
+"""Stack policies: each judges the stack as a whole (every resource's outputs) after the run."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from .common import DELIVERY_RULE, DNS_RECORD_SET, UNKNOWN, kind_of, prop, setting, violation
+
+MIN_ADDRESSES = 2
+MAX_ROUTES = 50
+
+
+def _of(args: StackValidationArgs, resource_type: str) -> list[PolicyResource]:
+    return [r for r in args.resources if r.resource_type == resource_type]
+
+
+def _route(rule: PolicyResource) -> tuple[str, str] | None:
+    """Host + path as the CDN matches them: host case and trailing dot, path trailing slash ignored."""
+    host, path = prop(rule.props, "published_hostname"), prop(rule.props, "published_path")
+    if not isinstance(host, str) or not isinstance(path, str):
+        return None
+    return host.rstrip(".").lower(), path.rstrip("/") or "/"
+
+
+def unique_host_path(args: StackValidationArgs, report: ReportViolation) -> None:
+    first: dict[tuple[str, str], PolicyResource] = {}
+    for rule in _of(args, DELIVERY_RULE):
+        route = _route(rule)
+        if route is None:
+            continue
+        if route not in first:
+            first[route] = rule
+            continue
+        other = first[route]
+        value = f"{prop(rule.props, 'published_hostname')}{prop(rule.props, 'published_path')}"
+        report(violation(rule.resource_type, rule.name, "published_hostname+published_path", value,
+                         f"{kind_of(other.resource_type)} {other.name!r} publishes the same host + path",
+                         "one rule per host + path"), rule.urn)
+
+
+def redundant_origins(args: StackValidationArgs, report: ReportViolation) -> None:
+    least = int(setting(args.get_config(), "minAddresses", MIN_ADDRESSES))
+    sets: dict[str, list[PolicyResource]] = defaultdict(list)
+    addresses: dict[str, set[str]] = defaultdict(set)
+    for record_set in _of(args, DNS_RECORD_SET):
+        name, zone, listed = (prop(record_set.props, k) for k in ("name", "domain", "addresses"))
+        if not isinstance(name, str) or not isinstance(zone, str) or listed is UNKNOWN:
+            continue
+        fqdn = f"{name}.{zone}" if name else zone
+        sets[fqdn].append(record_set)  # A and AAAA sets of one name count together
+        addresses[fqdn].update(str(a) for a in listed or [])
+    for fqdn, members in sets.items():
+        if len(addresses[fqdn]) < least:
+            for record_set in members:
+                report(violation(record_set.resource_type, record_set.name, "addresses",
+                                 sorted(addresses[fqdn]),
+                                 f"origin name {fqdn} has {len(addresses[fqdn])} address(es); one node is not "
+                                 "a CDN origin (cdn-ingress:originAddresses or more ready nodes)",
+                                 f"at least {least}"), record_set.urn)
+
+
+def route_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
+    ceiling = int(setting(args.get_config(), "maxRoutes", MAX_ROUTES))
+    rules = _of(args, DELIVERY_RULE)
+    if len(rules) > ceiling:
+        names = ", ".join(repr(r.name) for r in rules[ceiling:][:5])
+        report(f"stack routes={len(rules)}: {len(rules)} DeliveryRules (CDN routes), over the ceiling by "
+               f"{len(rules) - ceiling}, e.g. {names}; allowed: at most {ceiling} (policy config maxRoutes)", None)
+
+
+POLICIES = [
+    StackValidationPolicy(
+        name="unique-host-path", validate=unique_host_path, enforcement_level=EnforcementLevel.MANDATORY,
+        description="No two CDN rules publish the same host + path."),
+    StackValidationPolicy(
+        name="redundant-origins", validate=redundant_origins, enforcement_level=EnforcementLevel.ADVISORY,
+        description="Every origin name has at least two addresses (mandatory in prod).",
+        config_schema=PolicyConfigSchema(properties={
+            "minAddresses": {"type": "integer", "minimum": 1, "default": MIN_ADDRESSES}})),
+    StackValidationPolicy(
+        name="route-ceiling", validate=route_ceiling, enforcement_level=EnforcementLevel.MANDATORY,
+        description="The number of CDN routes stays within the configured ceiling.",
+        config_schema=PolicyConfigSchema(properties={
+            "maxRoutes": {"type": "integer", "minimum": 1, "default": MAX_ROUTES}})),
+]
