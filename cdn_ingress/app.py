@@ -100,7 +100,9 @@ class CdnIngressApp(pulumi.ComponentResource):
             shortname=options.shortname or self._settings.shortname,
             published_hostname=route.host,
             published_path=route.path,
-            source_hostname=self.origins[(backend.namespace, backend.service)].fqdn,
+            # The name from the Service, known in preview: a record set update (its outputs unknown
+            # until it runs) must not show every rule of that origin as changing.
+            source_hostname=svc.metadata.apply(lambda m: f"{m['name']}.{self._settings.origin_domain}"),
             source_port=node_port,
             source_path=options.source_path,
             published_protocols=list(options.published_protocols),
@@ -110,7 +112,8 @@ class CdnIngressApp(pulumi.ComponentResource):
             adopt=self._settings.adopt_existing,
             owner=self._owner,
         )
-        return DeliveryRule(route.key, args, self._vendor_options(depends_on=[ingress]))
+        origin = self.origins[(backend.namespace, backend.service)]
+        return DeliveryRule(route.key, args, self._vendor_options(depends_on=[ingress, *origin.sets]))
 
     def _vendor_options(self, **extra: Any) -> pulumi.ResourceOptions:
         """Objects that live at a vendor take the stack's deletion safety (protect, retainOnDelete)."""

@@ -33,7 +33,7 @@ is_built() { [ -x "$(dir_of "$1")/$1" ] && [ "$(stamp_of "$1")" = "$2" ]; }
 
 langhost_id() {
   # The language host is the project's own code: rebuild when its source changes.
-  echo "$LANGHOST_VERSION-$(cat "$ROOT"/tools/langhost/{main.go,go.mod,go.sum} 2>/dev/null | sha256sum | cut -c1-16)"
+  echo "$LANGHOST_VERSION-$(cat "$ROOT"/tools/langhost/{*.go,go.mod,go.sum} 2>/dev/null | sha256sum | cut -c1-16)"
 }
 
 # name|stamp pairs, per group.

@@ -71,7 +71,7 @@ def test_no_op_is_one_short_line(manifests: Project) -> None:
     text, _ = comment(manifests)
     marker, line = text.splitlines()
     assert marker == "<!-- cdn-ingress-preview project=cdn-ingress stack=e2e -->"
-    assert re.fullmatch(r"✅ `cdn-ingress/e2e`: no changes \(9 resources unchanged\)\.", line)
+    assert re.fullmatch(r"✅ `cdn-ingress/e2e`: no changes \(\d+ resources unchanged\)\.", line)
 
 
 def test_added_route(manifests: Project, kube: Any, namespace: str) -> None:
@@ -111,9 +111,9 @@ def test_removed_ingress(manifests: Project, namespace: str) -> None:
 
 def test_profile_change_replaces_the_rule(manifests: Project) -> None:
     edit(manifests, "pywai-ingress2.yaml",
-         lambda d: d["metadata"]["annotations"].update({"cdn-ingress.io/profile": "LLNW-Video"}))
+         lambda d: d["metadata"]["annotations"].update({"cdn-ingress.io/profile": "LLNW-VideoOnDemand"}))
     text, _ = comment(manifests)
-    assert (f"CDN rule for `{HOST}/mark/and/fred/` is **replaced** (profile LLNW-Generic → LLNW-Video): Edgio "
+    assert (f"CDN rule for `{HOST}/mark/and/fred/` is **replaced** (profile LLNW-Generic → LLNW-VideoOnDemand): Edgio "
             f"deletes it before creating the new one, so `{HOST}/mark/and/fred/` is unserved between delete and "
             "create") in text
     assert "+ profile_name: \"LLNW-Video\"  # forces replacement" in text
