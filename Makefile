@@ -12,9 +12,10 @@ TYPED := vultr_provider edgio_provider restkit cdn_ingress emulators
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-clients.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-clients.txt
 	touch $(STAMP)
 
 venv: $(STAMP) ## Python virtualenv with the pinned packages

@@ -1,6 +1,6 @@
-"""``python -m emulators serve``: run the Vultr and Edgio emulators until stopped.
+"""``python -m emulators serve``: run the Vultr and Edgio emulators (or one, ``--only``) until stopped.
 
-When both listen, exactly one JSON line goes to stdout:
+When they listen, exactly one JSON line goes to stdout, one key per vendor served:
 ``{"vultr": "http://127.0.0.1:<port>/v2", "edgio": "http://127.0.0.1:<port>/config-api/v1"}``.
 Each vendor package adds its own flags (and their environment-variable fallbacks).
 """
@@ -16,35 +16,69 @@ import threading
 from types import ModuleType
 
 from emulators import edgio, vultr
-from emulators._core import EmulatorServer, Store
+from emulators._core import EmulatorServer, ServerOptions, Store
+from emulators._core.settings import env_value
 
 VENDORS: dict[str, ModuleType] = {"vultr": vultr, "edgio": edgio}
+
+
+def _server_flags(serve: argparse.ArgumentParser) -> None:
+    env = os.environ.get
+    serve.add_argument("--host", default=env("EMULATOR_HOST", "127.0.0.1"),
+                       help="address to bind (env EMULATOR_HOST; default 127.0.0.1)")
+    serve.add_argument("--state", default=env("EMULATOR_STATE"),
+                       help="SQLite file that keeps state across restarts (env EMULATOR_STATE; "
+                            "default: in memory)")
+    serve.add_argument("--only", choices=sorted(VENDORS), default=env("EMULATOR_ONLY") or None,
+                       help="serve one vendor; the other needs no credentials (env EMULATOR_ONLY)")
+    serve.add_argument("--admin-token", default=env("EMULATOR_ADMIN_TOKEN", ""),
+                       help="token the /_emulator/ control calls require in X-Emulator-Token; without "
+                            "it they answer loopback clients only (env EMULATOR_ADMIN_TOKEN)")
+    defaults = ServerOptions()
+    serve.add_argument("--read-timeout-seconds", type=float,
+                       default=env_value("EMULATOR_READ_TIMEOUT_SECONDS", float, defaults.read_timeout_seconds),
+                       help="a silent connection is closed after this long (env EMULATOR_READ_TIMEOUT_SECONDS; "
+                            f"default {defaults.read_timeout_seconds:g})")
+    serve.add_argument("--max-body-bytes", type=int,
+                       default=env_value("EMULATOR_MAX_BODY_BYTES", int, defaults.max_body_bytes),
+                       help="largest request body accepted, else 400 (env EMULATOR_MAX_BODY_BYTES; "
+                            f"default {defaults.max_body_bytes})")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m emulators", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve both emulators until SIGTERM/SIGINT")
-    serve.add_argument("--host", default=os.environ.get("EMULATOR_HOST", "127.0.0.1"),
-                       help="address to bind (env EMULATOR_HOST; default 127.0.0.1)")
-    serve.add_argument("--state", default=os.environ.get("EMULATOR_STATE"),
-                       help="SQLite file that keeps state across restarts (env EMULATOR_STATE; "
-                            "default: in memory)")
+    serve = commands.add_parser("serve", help="serve the emulators until SIGTERM/SIGINT")
+    _server_flags(serve)
     for name, module in VENDORS.items():
         serve.add_argument(f"--{name}-port", type=int,
-                           default=int(os.environ.get(f"EMULATOR_{name.upper()}_PORT", "0")),
+                           default=env_value(f"EMULATOR_{name.upper()}_PORT", int, 0),
                            help=f"port of the {name} emulator, 0 = any free port "
                                 f"(env EMULATOR_{name.upper()}_PORT)")
         module.add_arguments(serve)
     return parser
 
 
+def _options(args: argparse.Namespace) -> ServerOptions:
+    if args.read_timeout_seconds <= 0:
+        raise ValueError(f"--read-timeout-seconds {args.read_timeout_seconds:g} must be greater than 0")
+    if args.max_body_bytes < 0:
+        raise ValueError(f"--max-body-bytes {args.max_body_bytes} must be 0 or more")
+    return ServerOptions(args.read_timeout_seconds, args.max_body_bytes, args.admin_token)
+
+
 def serve(args: argparse.Namespace) -> int:
+    options = _options(args)
+    chosen = {name: module for name, module in VENDORS.items() if args.only in (None, name)}
     store = Store(args.state)
     servers: dict[str, EmulatorServer] = {}
-    for name, module in VENDORS.items():
+    for name, module in chosen.items():
         app, faults = module.build(args, store.namespace(name))
-        servers[name] = EmulatorServer(app, args.host, getattr(args, f"{name}_port"), faults).start()
+        port = getattr(args, f"{name}_port")
+        try:
+            servers[name] = EmulatorServer(app, args.host, port, faults, options).start()
+        except OSError as exc:
+            raise ValueError(f"the {name} emulator cannot listen on {args.host}:{port}: {exc.strerror}") from exc
     print(json.dumps({name: server.url for name, server in servers.items()}), flush=True)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -57,10 +91,9 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
-        return serve(args)
-    except ValueError as exc:  # bad flag values: say which, never a traceback
+        return serve(build_parser().parse_args(argv))
+    except ValueError as exc:  # bad flag values, a port in use: say which, never a traceback
         print(f"emulators: {exc}", file=sys.stderr)
         return 2
 

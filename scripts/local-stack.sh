@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local stack: file state backend in .state/, the emulators on fixed loopback ports with
 # SQLite state in .run/, the local control plane, and the Pulumi CLI built by tools/.
-# Usage: scripts/local-stack.sh {up|preview|refresh|destroy|export-state|emulators|emulators-stop|env}
+# Usage: scripts/local-stack.sh {up|preview|refresh|destroy|export-state|emulators|emulators-stop|env|endpoints}
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -12,6 +12,10 @@ export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-cdn-ingress-local}
 export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$ROOT/.state}
 VULTR_PORT=${EMULATOR_VULTR_PORT:-18081}
 EDGIO_PORT=${EMULATOR_EDGIO_PORT:-18082}
+# The same two ports are where the local stack's providers call: stacks/Pulumi.local.yaml names no
+# endpoint, so the providers take these (a config value would win over them).
+export VULTR_ENDPOINT=http://127.0.0.1:$VULTR_PORT/v2
+export EDGIO_ENDPOINT=http://127.0.0.1:$EDGIO_PORT/config-api/v1
 mkdir -p "$RUN" "$ROOT/.state"
 
 log() { printf '[local-stack] %s\n' "$*" >&2; }
@@ -86,6 +90,9 @@ case "${1:-}" in
   export-state) toolchain; stack_select; pulumi stack export ;;
   emulators) start_emulators ;;
   emulators-stop) stop_emulators ;;
-  env) toolchain; start_cluster; echo "export PULUMI_BACKEND_URL=$PULUMI_BACKEND_URL KUBECONFIG=$KUBECONFIG" ;;
-  *) echo "usage: $0 {up|preview|refresh|destroy|export-state|emulators|emulators-stop|env}" >&2; exit 2 ;;
+  env) toolchain; start_cluster
+       echo "export PULUMI_BACKEND_URL=$PULUMI_BACKEND_URL KUBECONFIG=$KUBECONFIG" \
+            "VULTR_ENDPOINT=$VULTR_ENDPOINT EDGIO_ENDPOINT=$EDGIO_ENDPOINT" ;;
+  endpoints) echo "VULTR_ENDPOINT=$VULTR_ENDPOINT EDGIO_ENDPOINT=$EDGIO_ENDPOINT" ;;
+  *) echo "usage: $0 {up|preview|refresh|destroy|export-state|emulators|emulators-stop|env|endpoints}" >&2; exit 2 ;;
 esac

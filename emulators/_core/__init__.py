@@ -2,7 +2,7 @@
 
 from emulators._core.faults import FaultConfig
 from emulators._core.http import JSONBodyError, Request, Response, Router
-from emulators._core.server import EmulatorServer, ServiceApp
+from emulators._core.server import EmulatorServer, ServerOptions, ServiceApp
 from emulators._core.store import Store
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Request",
     "Response",
     "Router",
+    "ServerOptions",
     "ServiceApp",
     "Store",
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import Message
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -21,7 +22,7 @@ class Request:
     method: str
     path: str  # percent-encoded path, no query
     raw_query: str  # exactly as on the wire, without the '?'
-    headers: Mapping[str, str]  # case-insensitive (email.message.Message)
+    headers: Message[str, str]  # case-insensitive, as http.server parses them
     body: bytes
     client_ip: str
     scheme: str = "http"
@@ -42,9 +43,15 @@ class Request:
         if not self.body.strip():
             return None
         try:
-            return json.loads(self.body)
+            return json.loads(self.body, parse_constant=_no_constant)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise JSONBodyError(f"request body is not valid JSON: {exc}") from exc
+        except RecursionError as exc:  # nesting deeper than the parser's stack
+            raise JSONBodyError("request body is not valid JSON: nested too deeply") from exc
+
+
+def _no_constant(name: str) -> Any:
+    raise JSONBodyError(f"request body is not valid JSON: {name} is not a JSON number")
 
 
 @dataclass

@@ -1,28 +1,39 @@
-"""The HTTP server every emulator runs in: vendor routes, faults, rate limit, admin calls.
+"""The HTTP server every emulator runs in: vendor routes, faults, rate limit, control calls.
 
-Admin calls live under ``/_emulator/`` (outside every vendor path) and are never faulted,
-rate-limited, authenticated or logged: ``GET state``, ``POST reset``, ``GET/POST faults``,
-``GET calls`` (the request log) and ``DELETE calls``.
+Control calls live under ``/_emulator/`` (outside every vendor path, see ``admin.py``) and are
+never faulted, rate-limited or logged. Every connection has a read timeout and every body a size
+limit, so a stalled or hostile client cannot hold a handler thread.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
 import sys
 import threading
 import time
 import traceback
 from collections import deque
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
+from emulators._core import admin
 from emulators._core.faults import BURST_429, DROP, ERROR, FaultConfig, FaultInjector
 from emulators._core.http import Request, Response
+from emulators._core.wire import BodyError, read_body
 
-ADMIN_PREFIX = "/_emulator/"
 CALL_LOG_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    #: Seconds a connection may stay silent (request line, headers, body, keep-alive) before it is closed.
+    read_timeout_seconds: float = 30.0
+    #: Largest request body accepted; vendor bodies are a few kilobytes.
+    max_body_bytes: int = 1_048_576
+    #: When set, control calls need it in X-Emulator-Token from any address; when empty, loopback only.
+    admin_token: str = ""
 
 
 class ServiceApp(Protocol):
@@ -35,6 +46,8 @@ class ServiceApp(Protocol):
     def error_response(self, status: int, message: str) -> Response: ...
     def state(self) -> dict[str, Any]: ...
     def reset(self) -> None: ...
+    def settings_dict(self) -> dict[str, Any]: ...
+    def configure(self, changes: dict[str, Any]) -> None: ...
 
 
 class _RateLimiter:
@@ -66,8 +79,9 @@ class EmulatorServer:
     """Serves one ServiceApp on host:port (0 picks a free port) in a background thread."""
 
     def __init__(self, app: ServiceApp, host: str = "127.0.0.1", port: int = 0,
-                 faults: FaultConfig | None = None) -> None:
+                 faults: FaultConfig | None = None, options: ServerOptions | None = None) -> None:
         self.app = app
+        self.options = options or ServerOptions()
         self.default_faults = faults or FaultConfig()
         self.faults = FaultInjector(self.default_faults)
         self.limiter = _RateLimiter()
@@ -83,7 +97,8 @@ class EmulatorServer:
 
     @property
     def url(self) -> str:
-        host = self._httpd.server_address[0]
+        host = str(self._httpd.server_address[0])
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}{self.app.base_path}"
 
     def start(self) -> EmulatorServer:
@@ -113,87 +128,73 @@ class EmulatorServer:
         self.limiter.reset()
         self.faults.configure(self.default_faults)
 
-    def admin(self, method: str, name: str, body: bytes) -> Response:
-        if (method, name) == ("GET", "state"):
-            return Response.json(200, self.app.state())
-        if (method, name) == ("POST", "reset"):
-            self.reset()
-            return Response.json(200, {"reset": True})
-        if (method, name) == ("GET", "faults"):
-            return Response.json(200, self.faults.config.to_dict())
-        if (method, name) == ("POST", "faults"):
-            try:
-                data = json.loads(body or b"{}")
-                if not isinstance(data, dict):
-                    raise ValueError("the body must be a JSON object of fault settings")
-                self.faults.configure(FaultConfig.from_dict(data, base=self.faults.config))
-            except ValueError as exc:
-                return Response.json(400, {"error": str(exc)})
-            return Response.json(200, self.faults.config.to_dict())
-        if (method, name) == ("GET", "calls"):
-            return Response.json(200, {"calls": self.calls()})
-        if (method, name) == ("DELETE", "calls"):
-            self.clear_calls()
-            return Response.empty(204)
-        return Response.json(404, {"error": f"no admin call {method} {ADMIN_PREFIX}{name}"})
+    def outcome(self, request: Request) -> tuple[str, Response | None]:
+        """What the client gets: an injected fault, a rate-limit 429 or the vendor's answer."""
+        delay = self.faults.latency_seconds()
+        if delay:
+            time.sleep(delay)
+        kind, status = self.faults.before()
+        if kind == DROP:
+            return "dropped", None
+        if kind == BURST_429:
+            return "injected_429", self._too_many()
+        if kind == ERROR:
+            return "injected_5xx", self.app.error_response(status, "injected server error")
+        if not self.limiter.allow(request.client_ip, self.faults.config.rate_limit_per_second):
+            return "rate_limited", self._too_many()
+        try:
+            response = self.app.handle(request)
+        except Exception:  # a bug in the emulator must not look like a vendor answer
+            traceback.print_exc(file=sys.stderr)
+            return "crashed", self.app.error_response(500, "internal emulator error")
+        if self.faults.lose_response(request.method):
+            return "lost_response", None
+        return "handled", response
+
+    def _too_many(self) -> Response:
+        response = self.app.error_response(429, "rate limit exceeded")
+        if self.faults.config.retry_after is not None:
+            response.headers["Retry-After"] = f"{self.faults.config.retry_after:g}"
+        return response
 
 
 def _make_handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = f"{server.app.name}-emulator"
+        timeout = server.options.read_timeout_seconds  # socket timeout; http.server closes on expiry
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # the call log replaces access logs; nothing secret is ever printed
 
         def _serve(self) -> None:
             started = time.monotonic()
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
             path, _, raw_query = self.path.partition("?")
-            if path.startswith(ADMIN_PREFIX):
-                self._send(server.admin(self.command, path[len(ADMIN_PREFIX):], body))
+            try:
+                body = read_body(self.headers, self.rfile, server.options.max_body_bytes)
+            except BodyError as exc:
+                self.close_connection = True  # the rest of the stream cannot be framed
+                self._finish(started, path, raw_query, "rejected", server.app.error_response(400, str(exc)))
+                return
+            if path.startswith(admin.ADMIN_PREFIX):
+                refused = admin.refusal(self.client_address[0], self.headers.get(admin.TOKEN_HEADER),
+                                        server.options.admin_token)
+                self._send(refused or admin.answer(server, self.command, path[len(admin.ADMIN_PREFIX):], body))
                 return
             request = Request(self.command, path, raw_query, self.headers, body, self.client_address[0])
-            outcome, response = self._outcome(request)
-            entry = {"method": self.command, "path": path, "query": raw_query, "outcome": outcome,
-                     "status": response.status if response else None}
+            outcome, response = server.outcome(request)
+            self._finish(started, path, raw_query, outcome, response)
+
+        def _finish(self, started: float, path: str, query: str, outcome: str, response: Response | None) -> None:
             # Recorded before the answer goes out: a client that reads /_emulator/calls right
             # after its own request returns must find that request there.
-            entry["duration_ms"] = round((time.monotonic() - started) * 1000, 3)
-            server.record(entry)
+            server.record({"method": self.command, "path": path, "query": query, "outcome": outcome,
+                           "status": response.status if response else None,
+                           "duration_ms": round((time.monotonic() - started) * 1000, 3)})
             if response is None:
                 self._drop()
             else:
                 self._send(response)
-
-        def _outcome(self, request: Request) -> tuple[str, Response | None]:
-            delay = server.faults.latency_seconds()
-            if delay:
-                time.sleep(delay)
-            kind, status = server.faults.before()
-            if kind == DROP:
-                return "dropped", None
-            if kind == BURST_429:
-                return "injected_429", self._too_many()
-            if kind == ERROR:
-                return "injected_5xx", server.app.error_response(status, "injected server error")
-            if not server.limiter.allow(request.client_ip, server.faults.config.rate_limit_per_second):
-                return "rate_limited", self._too_many()
-            try:
-                response = server.app.handle(request)
-            except Exception:  # a bug in the emulator must not look like a vendor answer
-                traceback.print_exc(file=sys.stderr)
-                return "crashed", server.app.error_response(500, "internal emulator error")
-            if server.faults.lose_response(request.method):
-                return "lost_response", None
-            return "handled", response
-
-        def _too_many(self) -> Response:
-            response = server.app.error_response(429, "rate limit exceeded")
-            if server.faults.config.retry_after is not None:
-                response.headers["Retry-After"] = f"{server.faults.config.retry_after:g}"
-            return response
 
         def _drop(self) -> None:
             self.close_connection = True
@@ -205,6 +206,8 @@ def _make_handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
             for name, value in response.headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(response.body)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             if response.body and self.command != "HEAD":
                 self.wfile.write(response.body)

@@ -6,6 +6,7 @@ operation (check, then write) is atomic with respect to concurrent requests.
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
@@ -95,7 +96,7 @@ class Namespace:
         ).fetchall()
         return [json.loads(row[0]) for row in rows]
 
-    def collections(self) -> list[str]:
+    def collections(self) -> builtins.list[str]:
         rows = self._execute("SELECT DISTINCT coll FROM docs WHERE ns=? ORDER BY coll", (self._ns,))
         return [row[0] for row in rows.fetchall()]
 

@@ -1,16 +1,16 @@
-"""Emulator of the Edgio (Limelight) Configuration API v1, delivery service instances."""
+"""Emulator of the Edgio (Limelight) Configuration API v1: delivery service instances and the
+service profile catalogue."""
 
 from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import fields
 
 from emulators._core import FaultConfig
+from emulators._core.settings import add_flags, env_list, from_args
 from emulators._core.store import Namespace
 from emulators.edgio.app import EdgioApp
 from emulators.edgio.settings import EdgioSettings
-from emulators.vultr import _bool, _env_list
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,25 +19,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="the principal (env EMULATOR_EDGIO_USERNAME)")
     group.add_argument("--edgio-shared-key", default=os.environ.get("EMULATOR_EDGIO_SHARED_KEY"),
                        help="the principal's hex shared key (env EMULATOR_EDGIO_SHARED_KEY)")
-    group.add_argument("--edgio-shortname", action="append", default=_env_list("EMULATOR_EDGIO_SHORTNAMES"),
+    group.add_argument("--edgio-shortname", action="append", default=env_list("EMULATOR_EDGIO_SHORTNAMES"),
                        help="an account the principal owns; repeatable (env EMULATOR_EDGIO_SHORTNAMES)")
-    for item in fields(EdgioSettings):
-        flag = "--edgio-" + item.name.replace("_", "-")
-        env = "EMULATOR_EDGIO_" + item.name.upper()
-        kind = {bool: _bool, int: int, float: float, str: str}[type(item.default)]
-        group.add_argument(flag, type=kind, default=kind(os.environ.get(env, item.default)),
-                           help=f"contract gap setting (env {env}; default {item.default!r})")
+    add_flags(group, EdgioSettings, "edgio")
 
 
 def build(args: argparse.Namespace, ns: Namespace) -> tuple[EdgioApp, FaultConfig]:
     if not args.edgio_username or not args.edgio_shared_key:
         raise ValueError("the Edgio emulator needs --edgio-username and --edgio-shared-key "
-                         "(or EMULATOR_EDGIO_USERNAME / EMULATOR_EDGIO_SHARED_KEY)")
+                         "(or EMULATOR_EDGIO_USERNAME / EMULATOR_EDGIO_SHARED_KEY, or --only vultr)")
     try:
         key = bytes.fromhex(args.edgio_shared_key)
     except ValueError as exc:
         raise ValueError("--edgio-shared-key must be hex") from exc
-    settings = EdgioSettings(**{f.name: getattr(args, "edgio_" + f.name) for f in fields(EdgioSettings)})
+    settings = from_args(EdgioSettings, args, "edgio")
     app = EdgioApp(ns, username=args.edgio_username, key=key, shortnames=args.edgio_shortname,
                    settings=settings)
     return app, FaultConfig(rate_limit_per_second=settings.rate_limit_per_second)

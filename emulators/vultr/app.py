@@ -1,24 +1,26 @@
-"""Vultr DNS v2: domains and records, Bearer auth, cursor pages, vendor-shaped errors."""
+"""Vultr DNS v2, the whole DnsApi of Vultr's OpenAPI document: domains (with SOA and DNSSEC) and
+records, Bearer auth, cursor pages, errors shaped ``{"error": ..., "status": ...}``."""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
 import hmac
-import ipaddress
 import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from emulators._core import JSONBodyError, Request, Response, Router
+from emulators._core.settings import changed
 from emulators._core.store import Namespace
-from emulators.vultr.settings import VultrSettings
+from emulators.vultr import domains
+from emulators.vultr.records import PRIORITY_TYPES, TYPES, RecordError, check_data, check_priority
+from emulators.vultr.settings import START_ONLY, VultrSettings
 
-TYPES = ("A", "AAAA", "CNAME", "NS", "MX", "SRV", "TXT", "CAA", "SSHFP")
 _LABEL = r"(\*|[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)"
 _NAME = re.compile(rf"^{_LABEL}(\.{_LABEL})*$")
-_HOST = re.compile(r"^([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 
 
 class VultrError(Exception):
@@ -40,17 +42,17 @@ class VultrApp:
         self._ns = ns
         self._key = api_key.encode()
         self._seed = [d.lower().rstrip(".") for d in domains]
-        self.settings = settings
+        self.settings = self._initial = settings
         self._router = Router()
+        d, r = "/v2/domains/{domain}", "/v2/domains/{domain}/records"
         for method, path, handler in (
             ("GET", "/v2/domains", self.list_domains), ("POST", "/v2/domains", self.create_domain),
-            ("GET", "/v2/domains/{domain}", self.get_domain),
-            ("DELETE", "/v2/domains/{domain}", self.delete_domain),
-            ("GET", "/v2/domains/{domain}/records", self.list_records),
-            ("POST", "/v2/domains/{domain}/records", self.create_record),
-            ("GET", "/v2/domains/{domain}/records/{record_id}", self.get_record),
-            ("PATCH", "/v2/domains/{domain}/records/{record_id}", self.update_record),
-            ("DELETE", "/v2/domains/{domain}/records/{record_id}", self.delete_record),
+            ("GET", d, self.get_domain), ("PUT", d, self.update_domain), ("DELETE", d, self.delete_domain),
+            ("GET", f"{d}/soa", self.get_soa), ("PATCH", f"{d}/soa", self.update_soa),
+            ("GET", f"{d}/dnssec", self.get_dnssec),
+            ("GET", r, self.list_records), ("POST", r, self.create_record),
+            ("GET", f"{r}/{{record_id}}", self.get_record), ("PATCH", f"{r}/{{record_id}}", self.update_record),
+            ("DELETE", f"{r}/{{record_id}}", self.delete_record),
         ):
             self._router.add(method, path, handler)
         with ns.transaction():
@@ -66,11 +68,11 @@ class VultrApp:
 
     def handle(self, request: Request) -> Response:
         auth = request.headers.get("Authorization") or ""
-        token = auth[7:].encode() if auth.startswith("Bearer ") else b""
+        token = auth[7:].encode("utf-8", "replace") if auth.startswith("Bearer ") else b""
         if not hmac.compare_digest(token, self._key):
             return self.error_response(401, "Invalid API token.")
         found = self._router.match(request.method, request.path)
-        if not found:
+        if not isinstance(found, tuple):
             return self.error_response(405 if found is False else 404, "Invalid endpoint.")
         handler, params = found
         try:
@@ -78,16 +80,26 @@ class VultrApp:
                 return handler(request, **params)
         except VultrError as exc:
             return self.error_response(exc.status, str(exc))
-        except JSONBodyError as exc:
+        except (RecordError, JSONBodyError) as exc:
             return self.error_response(400, str(exc))
 
     def state(self) -> dict[str, Any]:
         return {d["domain"]: self._ns.list(f"records:{d['domain']}") for d in self._ns.list("domains")}
 
     def reset(self) -> None:
+        self.settings = self._initial
         with self._ns.transaction():
             self._ns.clear()
             self._seed_domains()
+
+    def settings_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self.settings)
+
+    def configure(self, changes: dict[str, Any]) -> None:
+        late = sorted(set(changes) & set(START_ONLY))
+        if late:
+            raise ValueError(f"{late} apply at start only; at run time change the limit through /_emulator/faults")
+        self.settings = changed(self.settings, changes)
 
     def _seed_domains(self) -> None:
         for domain in self._seed:
@@ -102,10 +114,9 @@ class VultrApp:
 
     def _page(self, request: Request, items: list[Any], key: str) -> Response:
         raw = request.query_one("per_page")
-        try:
-            per_page = int(raw) if raw is not None else self.settings.default_per_page
-        except ValueError as exc:
-            raise VultrError(400, "per_page must be an integer") from exc
+        if raw is not None and not re.fullmatch(r"-?[0-9]{1,9}", raw):
+            raise VultrError(400, "per_page must be an integer")
+        per_page = int(raw) if raw is not None else self.settings.default_per_page
         if per_page <= 0:
             raise VultrError(400, "per_page must be greater than 0")
         per_page = min(per_page, self.settings.max_per_page)
@@ -124,29 +135,52 @@ class VultrApp:
         return Response.json(200, {"domain": self._domain(domain)})
 
     def create_domain(self, request: Request) -> Response:
-        body = request.json() or {}
-        domain = str(body.get("domain") or "").lower().rstrip(".")
-        if not _HOST.match(domain):
-            raise VultrError(400, "Invalid domain name.")
+        body = _object(request)
+        domain = domains.domain_name(body.get("domain"))
+        dns_sec = domains.dns_sec(body.get("dns_sec", "disabled"))
+        address = domains.seed_address(body.get("ip"))
         if self._ns.get("domains", domain) is not None:
             raise VultrError(400, "Domain already exists.")
-        record = {"domain": domain, "date_created": _now(), "dns_sec": body.get("dns_sec", "disabled")}
+        record = {"domain": domain, "date_created": _now(), "dns_sec": dns_sec}
         self._ns.put("domains", domain, record)
-        if body.get("ip"):  # [U] Vultr seeds these five records when an ip is given
-            ip = str(body["ip"])
-            for rtype, name, data, prio in (("A", "", ip, 0), ("CNAME", "*", domain, 0),
-                                            ("MX", "", domain, 10), ("NS", "", "ns1.vultr.com", 0),
-                                            ("NS", "", "ns2.vultr.com", 0)):
-                self._store(domain, {"id": str(uuid.uuid4()), "type": rtype, "name": name,
-                                     "data": data, "priority": prio, "ttl": 300})
+        for seeded in domains.seeded_records(domain, address) if address else []:
+            self._store(domain, {"id": str(uuid.uuid4()), **seeded})
         return Response.json(self.settings.create_domain_status, {"domain": record})
 
-    def delete_domain(self, request: Request, domain: str) -> Response:
-        self._domain(domain)
-        for record in self._ns.list(f"records:{domain}"):
-            self._ns.delete(f"records:{domain}", record["id"])
-        self._ns.delete("domains", domain.lower())
+    def update_domain(self, request: Request, domain: str) -> Response:
+        record = self._domain(domain)
+        body = _object(request)
+        if "dns_sec" not in body:
+            raise VultrError(400, "Missing required field(s): dns_sec.")
+        record["dns_sec"] = domains.dns_sec(body["dns_sec"])
+        self._ns.put("domains", record["domain"], record)
         return Response.empty(204)
+
+    def delete_domain(self, request: Request, domain: str) -> Response:
+        name = self._domain(domain)["domain"]
+        for record in self._ns.list(f"records:{name}"):
+            self._ns.delete(f"records:{name}", record["id"])
+        self._ns.delete("soa", name)
+        self._ns.delete("domains", name)
+        return Response.empty(204)
+
+    def _soa(self, domain: str) -> dict[str, str]:
+        name = self._domain(domain)["domain"]
+        stored = self._ns.get("soa", name) or {}
+        return {"nsprimary": self.settings.soa_nsprimary, "email": self.settings.soa_email, **stored}
+
+    def get_soa(self, request: Request, domain: str) -> Response:
+        return Response.json(200, {"dns_soa": self._soa(domain)})
+
+    def update_soa(self, request: Request, domain: str) -> Response:
+        soa = {**self._soa(domain), **domains.soa_changes(_object(request))}
+        self._ns.put("soa", domain.lower(), soa)
+        return Response.empty(204)
+
+    def get_dnssec(self, request: Request, domain: str) -> Response:
+        record = self._domain(domain)
+        shown = record["dns_sec"] == "enabled" or self.settings.dnssec_keys_when_disabled
+        return Response.json(200, {"dns_sec": domains.dnssec_records(record["domain"]) if shown else []})
 
     # -- records ---------------------------------------------------------------------------
     def _records(self, domain: str) -> list[dict[str, Any]]:
@@ -170,16 +204,18 @@ class VultrApp:
         return Response.json(200, {"record": self._record(domain, record_id)})
 
     def create_record(self, request: Request, domain: str) -> Response:
-        domain = domain.lower()
+        domain = self._domain(domain)["domain"]  # [S] an unknown zone is a 404; TF matches "Invalid domain"
         body = _object(request)
+        rtype = body["type"].upper() if isinstance(body.get("type"), str) else body.get("type")
         missing = [k for k in ("name", "type", "data") if k not in body]
+        if rtype in PRIORITY_TYPES and "priority" not in body and self.settings.require_mx_srv_priority:
+            missing.append("priority")
         if missing:
             raise VultrError(400, f"Missing required field(s): {', '.join(missing)}.")
-        rtype = str(body["type"]).upper()
         if rtype not in TYPES:
             raise VultrError(400, f"Invalid record type {body['type']!r}; allowed: {', '.join(TYPES)}.")
         record = {"id": str(uuid.uuid4()), "type": rtype, "name": self._name(domain, body["name"]),
-                  "data": _data(rtype, body["data"]), "priority": _int(body.get("priority", 0), "priority"),
+                  "data": check_data(rtype, body["data"]), "priority": check_priority(rtype, body.get("priority", 0)),
                   "ttl": self._ttl(body.get("ttl", self.settings.default_ttl))}
         self._check_set(domain, record, ignore_id=None)
         self._store(domain, record)
@@ -192,11 +228,11 @@ class VultrApp:
         if "name" in body:
             record["name"] = self._name(domain, body["name"])
         if "data" in body:
-            record["data"] = _data(record["type"], body["data"])
+            record["data"] = check_data(record["type"], body["data"])
         if "ttl" in body:
             record["ttl"] = self._ttl(body["ttl"])
         if "priority" in body:
-            record["priority"] = _int(body["priority"], "priority")
+            record["priority"] = check_priority(record["type"], body["priority"])
         self._check_set(domain, record, ignore_id=record_id)
         self._store(domain, record)
         return Response.empty(204)
@@ -206,10 +242,10 @@ class VultrApp:
         self._ns.delete(f"records:{domain.lower()}", record_id)
         return Response.empty(204)
 
-    def _name(self, domain: str, name: Any) -> str:
-        if not isinstance(name, str):
+    def _name(self, domain: str, given: Any) -> str:
+        if not isinstance(given, str):
             raise VultrError(400, "Record name must be a string.")
-        name = name.rstrip(".").lower() if name not in ("", "@") else name
+        name = given.rstrip(".").lower() if given not in ("", "@") else given
         if name == "@":
             if not self.settings.accept_at_apex:
                 raise VultrError(400, "Invalid record name '@'; use an empty name for the apex.")
@@ -219,15 +255,16 @@ class VultrApp:
                 name = ""
             elif name.endswith("." + domain):
                 name = name[: -len(domain) - 1]
-        if name and not _NAME.match(name):
+        if name and (len(name) > 253 or not _NAME.match(name)):
             raise VultrError(400, f"Invalid record name {name!r}.")
         return name
 
     def _ttl(self, value: Any) -> int:
-        ttl = _int(value, "ttl")
-        if not self.settings.min_ttl <= ttl <= self.settings.max_ttl:
-            raise VultrError(400, f"Invalid TTL {ttl}; allowed {self.settings.min_ttl}..{self.settings.max_ttl}.")
-        return ttl
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise VultrError(400, "Invalid ttl: must be an integer.")
+        if not self.settings.min_ttl <= value <= self.settings.max_ttl:
+            raise VultrError(400, f"Invalid TTL {value}; allowed {self.settings.min_ttl}..{self.settings.max_ttl}.")
+        return int(value)
 
     def _check_set(self, domain: str, record: dict[str, Any], ignore_id: str | None) -> None:
         for other in self._ns.list(f"records:{domain}"):
@@ -247,36 +284,6 @@ def _object(request: Request) -> dict[str, Any]:
     return body
 
 
-def _int(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise VultrError(400, f"Invalid {field}: must be an integer.")
-    return value
-
-
-def _data(rtype: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise VultrError(400, "Record data must be a non-empty string.")
-    value = value.strip()
-    if rtype in ("A", "AAAA"):
-        try:
-            address = ipaddress.ip_address(value)
-        except ValueError as exc:
-            raise VultrError(400, f"Invalid {rtype} record data {value!r}: must be an IP address.") from exc
-        if address.version != (4 if rtype == "A" else 6):
-            raise VultrError(400, f"Invalid {rtype} record data {value!r}: wrong address family.")
-        return str(address)
-    if rtype == "TXT":  # [C] trimmed, balanced outer quotes stripped, stored and returned quoted
-        if value.startswith('"') != value.endswith('"') or value == '"':
-            raise VultrError(400, "Unable to add record: Record data must be enclosed in quotes")
-        inner = value[1:-1] if value.startswith('"') else value
-        if '"' in inner:
-            raise VultrError(400, "Unable to add record: Quotes may only appear at the beginning and end of the data")
-        return f'"{inner}"'
-    if rtype in ("CNAME", "NS", "MX"):
-        return value.rstrip(".") or "."
-    return value
-
-
 def _encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
 
@@ -287,7 +294,7 @@ def _decode_cursor(cursor: str | None) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = text.partition(":")
-        if kind == "offset" and value.isdigit():
+        if kind == "offset" and value.isascii() and value.isdigit():
             return int(value)
     except (ValueError, UnicodeDecodeError):
         pass
