@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import requests
@@ -31,12 +32,12 @@ class Baseline:
     def reconcile(self, workload: Workload) -> None:
         """One run: every Ingress in turn, on the same four workers our providers get."""
         routes = workload.route_list()
-        graph.run({name: ((), lambda n=name: self._ingress(workload, n, [r for r in routes if r.ingress == n]))
+        graph.run({name: ((), partial(self._ingress, workload, name, [r for r in routes if r.ingress == name]))
                    for name in workload.ingresses()})
 
     def destroy(self, workload: Workload) -> None:
         routes = workload.route_list()
-        graph.run({name: ((), lambda n=name: self._remove(n, [r for r in routes if r.ingress == n]))
+        graph.run({name: ((), partial(self._remove, name, [r for r in routes if r.ingress == name]))
                    for name in workload.ingresses()})
 
     def _ingress(self, workload: Workload, name: str, routes: list[Route]) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
 
 from bench import graph
-from bench.workload import SHORTNAME, Workload, rule_inputs
+from bench.workload import SHORTNAME, Route, Workload, rule_inputs
 from edgio_provider.deployment import RuleDeploymentProvider
 from edgio_provider.provider import DeliveryRuleProvider
 from vultr_provider.provider import DnsRecordSetProvider
@@ -71,14 +72,17 @@ class OurStack:
         """Each resource's dependencies and inputs (computed once its dependencies exist)."""
         wanted: dict[Key, tuple[list[Key], Callable[[], dict[str, Any]]]] = {}
         for ingress in w.ingresses():
-            wanted[("dns", ingress)] = ([], lambda i=ingress: w.record_set(i))
+            wanted[("dns", ingress)] = ([], partial(w.record_set, ingress))
         for route in w.route_list():
             dns: Key = ("dns", route.ingress)
-            wanted[("rule", route.key)] = ([dns], lambda r=route, d=dns: rule_inputs(r, self.state[d].outs["fqdn"]))
+            wanted[("rule", route.key)] = ([dns], partial(self._rule_inputs, route, dns))
         for ingress in w.ingresses():
             rules: list[Key] = [("rule", r.key) for r in w.route_list() if r.ingress == ingress]
-            wanted[("deploy", ingress)] = (rules, lambda keys=rules: self._deploy_inputs(keys))
+            wanted[("deploy", ingress)] = (rules, partial(self._deploy_inputs, rules))
         return wanted
+
+    def _rule_inputs(self, route: Route, origin: Key) -> dict[str, Any]:
+        return rule_inputs(route, self.state[origin].outs["fqdn"])
 
     def _deploy_inputs(self, rules: list[Key]) -> dict[str, Any]:
         entries = [{"uuid": o["uuid"], "version": o["version"], "shortname": SHORTNAME, "label": o["published_url"]}
