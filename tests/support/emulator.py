@@ -18,6 +18,7 @@ class Emulators:
     """Starts the emulators; ``vultr``/``edgio`` are their vendor base URLs ("" when not served)."""
 
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.stderr = ""
         self._process = subprocess.Popen(
             [sys.executable, "-m", "emulators", "serve", "--vultr-port", "0", "--edgio-port", "0", *args],
             cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -30,7 +31,6 @@ class Emulators:
         urls = json.loads(line)
         self.vultr: str = urls.get("vultr", "")  # one of them is absent under --only
         self.edgio: str = urls.get("edgio", "")
-        self.stderr = ""
 
     def admin_url(self, vendor: str, call: str) -> str:
         base = getattr(self, vendor)

@@ -1,0 +1,41 @@
+"""The scripted lifecycle, phase by phase, for our providers and for the baseline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from bench.baseline import Baseline
+from bench.measure import Bench, Conditions, Measure
+from bench.ours import OurStack
+from bench.workload import NEW_NODE, NODES, Workload
+
+PHASES = ("create", "no-op", "refresh", "path changed", "node replaced", "destroy")
+
+
+def _workloads(routes: int) -> tuple[Workload, Workload, Workload]:
+    start = Workload(routes)
+    moved = replace(start, path_changed=True)
+    return start, moved, replace(moved, nodes=(*NODES[1:], NEW_NODE))
+
+
+def ours(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float) -> dict[str, Measure]:
+    bench.prepare(conditions)
+    stack = OurStack(bench.endpoints, poll_seconds=poll_seconds)
+    start, moved, renoded = _workloads(routes)
+    steps: list[Callable[[], None]] = [lambda: stack.up(start), lambda: stack.up(start), stack.refresh,
+                                       lambda: stack.up(moved), lambda: stack.up(renoded), stack.destroy]
+    return {name: bench.measure(step) for name, step in zip(PHASES, steps, strict=True)}
+
+
+def baseline(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float) -> dict[str, Measure]:
+    """A restart and a refresh replay everything; the demo has no other way to know what is there."""
+    bench.prepare(conditions)
+    e = bench.endpoints
+    demo = Baseline(vultr=e.vultr, edgio=e.edgio, vultr_key=e.vultr_key, edgio_user=e.edgio_user,
+                    edgio_key=e.edgio_key, poll_seconds=poll_seconds)
+    start, moved, renoded = _workloads(routes)
+    steps: list[Callable[[], None]] = [lambda: demo.reconcile(start), lambda: demo.reconcile(start),
+                                       lambda: demo.reconcile(start), lambda: demo.reconcile(moved),
+                                       lambda: demo.reconcile(renoded), lambda: demo.destroy(renoded)]
+    return {name: bench.measure(step) for name, step in zip(PHASES, steps, strict=True)}

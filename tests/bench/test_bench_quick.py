@@ -1,0 +1,59 @@
+"""The benchmark's quick run (N=10, rules pending 1 s) against the emulators, with the structural
+targets that must hold at any N: a no-op costs nothing, deploy waits poll with listings, one
+changed path costs only its rule's calls, and the lifecycle costs less than the baseline's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bench import lifecycle
+from bench.measure import Bench, Conditions, Measure
+from bench.workload import PATHS_PER_INGRESS
+from edgio_provider.deployment import SINGLE_READS
+
+ROUTES = 10
+CONDITIONS = Conditions(latency_ms=10, pending_seconds=1, foreign=0)
+POLL = 0.5
+Runs = tuple[dict[str, Measure], dict[str, Measure]]
+
+
+@pytest.fixture(scope="module")
+def runs() -> Iterator[Runs]:
+    bench = Bench()
+    try:
+        yield (lifecycle.ours(bench, ROUTES, CONDITIONS, POLL), lifecycle.baseline(bench, ROUTES, CONDITIONS, POLL))
+    finally:
+        bench.close()
+
+
+def test_no_op_up_costs_no_call(runs: Runs) -> None:
+    ours, baseline = runs
+    assert ours["no-op"].calls == 0
+    assert baseline["no-op"].calls > 0  # the demo replays everything: the count is not blind
+
+
+def test_deploy_waits_poll_with_one_listing_per_ingress_not_a_read_per_rule(runs: Runs) -> None:
+    create = runs[0]["create"]
+    ingresses = -(-ROUTES // PATHS_PER_INGRESS)
+    polls = CONDITIONS.pending_seconds / POLL + 3  # the cycles one deploy can take, with slack
+    assert create.rule_writes == ROUTES
+    assert create.rule_listings >= ingresses
+    # A poller reading each rule needs at least one GET per rule; ours reads one by one only the
+    # last few (SINGLE_READS) of an Ingress, so each cycle costs at most that many reads.
+    assert create.rule_gets < ROUTES
+    assert create.rule_gets + create.rule_listings <= ingresses * polls * SINGLE_READS
+
+
+def test_one_changed_path_costs_only_its_rule(runs: Runs) -> None:
+    changed = runs[0]["path changed"]
+    assert changed.vultr_calls == 0
+    assert changed.rule_writes == 1  # the new rule; the old one is deleted, the others untouched
+    assert changed.writes == 3  # validate, create, delete
+
+
+def test_lifecycle_costs_less_than_the_baseline_and_is_never_throttled(runs: Runs) -> None:
+    ours, baseline = runs
+    assert sum(m.throttled for m in ours.values()) == 0
+    assert sum(m.calls for m in ours.values()) < sum(m.calls for m in baseline.values())
