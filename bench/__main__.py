@@ -33,6 +33,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--latency-ms", type=float, default=30.0, help="latency added to every vendor call")
     parser.add_argument("--poll-seconds", type=float, default=1.0, help="deploy poll interval (both sides)")
     parser.add_argument("--no-baseline", action="store_true", help="measure ours only")
+    parser.add_argument("--baseline-up-to", type=int, default=10,
+                        help="measure the baseline only up to this N (it waits out each deploy in turn: hours at 100)")
     parser.add_argument("--quick", action="store_true", help="N=10, no foreign records, rules pending 2 s (CI)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="Markdown file written (default bench/RESULTS.md)")
     args = parser.parse_args(argv)
@@ -53,7 +55,8 @@ def main(argv: list[str]) -> int:
             for foreign in args.foreign:
                 conditions = Conditions(args.latency_ms, args.pending_seconds, foreign)
                 ours = lifecycle.ours(bench, routes, conditions, args.poll_seconds)
-                base = None if args.no_baseline else lifecycle.baseline(bench, routes, conditions, args.poll_seconds)
+                measured = not args.no_baseline and routes <= args.baseline_up_to
+                base = lifecycle.baseline(bench, routes, conditions, args.poll_seconds) if measured else None
                 for phase in lifecycle.PHASES:
                     row = Row(routes, foreign, phase, ours[phase], base[phase] if base else None, args.pending_seconds)
                     rows.append(row)
