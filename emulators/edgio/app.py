@@ -142,8 +142,10 @@ class EdgioApp:
         filters = self._filters(request)
         if "body.publishedUrlPath" in filters:  # the API adds the leading "/" [C K8S]
             filters["body.publishedUrlPath"] = _norm_path(filters["body.publishedUrlPath"])
+        prefix = self.settings.search_prefix_match
         hits = [self._view(r) for r in self._ns.list("rules") if r["shortname"] == sn
-                and all(str(profiles.dotted(r, key)) == value for key, value in filters.items())]
+                and all(str(profiles.dotted(r, key)).startswith(value) if prefix
+                        else str(profiles.dotted(r, key)) == value for key, value in filters.items())]
         return self._page(request, hits)
 
     def get(self, request: Request, uid: str) -> Response:

@@ -38,6 +38,9 @@ class EdgioSettings:
     #: [?] JSON file of service profiles and config options replacing the built-in catalogue
     #: (catalogue.py); "" = built-in.
     catalogue_file: str = ""
+    #: [?] Search (E4) filters match values by prefix instead of exactly (the contract cannot
+    #: tell which; a careful client checks each hit itself).
+    search_prefix_match: bool = False
     #: [I] An inheritance (E13) child takes each body field it leaves out from its parent.
     inherit_missing_fields: bool = True
 
