@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import requests
-from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
 
 from edgio_provider import EdgioAuthError, EdgioBadRequest, EdgioClient, EdgioConflict, EdgioError, EdgioNotFound
 from edgio_provider.client import make_signer, signature
@@ -91,6 +91,7 @@ def test_wrong_key_message_has_no_key(emulators: Emulators) -> None:
 
 
 OWNER = "cdn-ingress/dev/5f3a9c"
+P = TypeVar("P", bound=ResourceProvider)
 
 
 def inputs(**changes: Any) -> dict[str, Any]:
@@ -98,12 +99,16 @@ def inputs(**changes: Any) -> dict[str, Any]:
             "source_hostname": "pywai.origin.example.com", "source_port": 30080, "owner": OWNER, **changes}
 
 
-def provider(emulators: Emulators) -> DeliveryRuleProvider:
-    p = DeliveryRuleProvider()
+def configured(p: P, emulators: Emulators) -> P:
+    """``p`` configured as the engine would, for the emulator on loopback."""
     p.configure(ConfigureRequest(Config({"edgio:username": EDGIO_TEST_USER, "edgio:sharedKey": EDGIO_TEST_KEY,
                                          "edgio:endpoint": emulators.edgio, "edgio:requestsPerSecond": "500",
                                          "edgio:pollSeconds": "0.01"}, "cdn-ingress")))
     return p
+
+
+def provider(emulators: Emulators) -> DeliveryRuleProvider:
+    return configured(DeliveryRuleProvider(), emulators)
 
 
 def test_lifecycle_directly(emulators: Emulators) -> None:

@@ -6,22 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from pulumi.dynamic import Config, ConfigureRequest
 
 from edgio_provider import EdgioConflict, EdgioDeployError
 from edgio_provider.deployment import RuleDeploymentProvider
 from edgio_provider.rules import payload
 from tests.conftest import EDGIO_TEST_KEY, EDGIO_TEST_USER
-from tests.edgio.test_edgio import OWNER, client, inputs, provider
+from tests.edgio.test_edgio import OWNER, client, configured, inputs, provider
 from tests.support.emulator import Emulators
 
 
 def deployment(emulators: Emulators) -> RuleDeploymentProvider:
-    d = RuleDeploymentProvider()
-    d.configure(ConfigureRequest(Config({"edgio:username": EDGIO_TEST_USER, "edgio:sharedKey": EDGIO_TEST_KEY,
-                                         "edgio:endpoint": emulators.edgio, "edgio:requestsPerSecond": "500",
-                                         "edgio:pollSeconds": "0.01"}, "cdn-ingress")))
-    return d
+    return configured(RuleDeploymentProvider(), emulators)
 
 
 def group(outs: list[dict[str, object]], timeout: float = 5) -> dict[str, object]:
