@@ -1,10 +1,10 @@
-"""``RuleDeployment``: waits until every rule of a group (one Ingress) is deployed, polling them
-all together, so that no rule write holds one of the provider server's four workers for the
-CDN's propagation time.
+"""``RuleDeployment``: waits until every rule of a group (one Ingress) is deployed, so that no
+rule write holds one of the provider server's four workers for the CDN's propagation time.
 
-Each poll costs one read per pending rule when few are pending, else one listing page per
-shortname for all of them. A rule that fails (a FAILED or ERROR state) or outlives the timeout
-fails the resource, naming each rule; the rules themselves are in state either way, so the next
+Every deployment of a provider process shares one poll loop (``watch.py``): a cycle costs one
+read per pending rule when few are pending, else one listing per shortname, for all of them.
+A rule that fails (a FAILED or ERROR state) or outlives the timeout fails the resource, naming
+each rule; the rules themselves are in state either way, so the next
 ``up`` waits again and ``destroy`` removes them.
 """
 
@@ -27,6 +27,7 @@ from pulumi.dynamic import (
 from edgio_provider.errors import EdgioDeployError, EdgioNotFound
 from edgio_provider.provider import EdgioSettings
 from edgio_provider.rules import known
+from edgio_provider.watch import DeployWatch
 
 #: Up to this many pending rules of one shortname are read one by one; more cost a listing.
 SINGLE_READS = 2
@@ -86,12 +87,13 @@ class RuleDeploymentProvider(ResourceProvider):
         rules = {r["uuid"]: r for r in props.get("rules") or []}
         timeout = float(props.get("timeout_seconds") or 600)
         deadline = time.monotonic() + timeout
-        states: dict[str, str] = {}
+        states = {uuid: "" for uuid in rules}
         pending = set(rules)
+        watch = DeployWatch.shared(f"{self.settings.endpoint} {self.settings.username}", self._poll,
+                                   self.settings.poll)
         while pending:
-            seen = self._poll(rules, pending)
-            for uuid in list(pending):
-                state, version = seen.get(uuid, ("GONE", None))
+            seen = watch.observe({u: rules[u]["shortname"] for u in pending})
+            for uuid, (state, version) in seen.items():
                 states[uuid] = state
                 if state == DONE and version is not None and version >= rules[uuid]["version"]:
                     pending.discard(uuid)
@@ -103,17 +105,16 @@ class RuleDeploymentProvider(ResourceProvider):
                 raise EdgioDeployError(f"Edgio rules not deployed after {timeout:g} s (deployTimeoutSeconds): "
                                        + "; ".join(f"{rules[u]['label']} (uuid={u}) still {states[u]!r}"
                                                    for u in sorted(pending)))
-            if pending:
-                time.sleep(self.settings.poll)
         return {**props, "states": states}
 
-    def _poll(self, rules: dict[str, Any], pending: set[str]) -> dict[str, tuple[str, Any]]:
-        """uuid -> (state, version) of every pending rule, with as few reads as the API allows."""
+    def _poll(self, wanted: dict[str, str]) -> dict[str, tuple[str, Any]]:
+        """uuid -> (state, version) of every rule wanted ({uuid: shortname}), with as few reads
+        as the API allows; a rule the vendor no longer has is ("GONE", None)."""
         client = self.settings.client()
         seen: dict[str, tuple[str, Any]] = {}
         by_shortname: dict[str, list[str]] = {}
-        for uuid in pending:
-            by_shortname.setdefault(rules[uuid]["shortname"], []).append(uuid)
+        for uuid, shortname in wanted.items():
+            by_shortname.setdefault(shortname, []).append(uuid)
         for shortname, uuids in sorted(by_shortname.items()):
             if len(uuids) <= SINGLE_READS:
                 found = []
@@ -125,9 +126,10 @@ class RuleDeploymentProvider(ResourceProvider):
             else:
                 found = client.list_rules(shortname)
             for rule in found:
-                if rule.get("uuid") in pending:
+                if rule.get("uuid") in wanted:
                     seen[rule["uuid"]] = (str((rule.get("status") or {}).get("state") or ""),
                                           (rule.get("revision") or {}).get("versionNumber"))
+            seen.update({uuid: ("GONE", None) for uuid in uuids if uuid not in seen})
         return seen
 
 

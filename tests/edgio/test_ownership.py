@@ -3,9 +3,12 @@ rule live outside state when a deploy fails, and waits that poll all rules toget
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from pulumi.dynamic import Config, ConfigureRequest
 
 from edgio_provider import EdgioConflict, EdgioDeployError
 from edgio_provider.deployment import RuleDeploymentProvider
@@ -113,3 +116,37 @@ def test_only_an_exact_host_and_path_is_taken(prefix_search: Emulators, changes:
     assert created.id != longer["uuid"]
     kept = client(prefix_search).get(longer["uuid"])
     assert (kept["body"]["publishedUrlPath"], kept["revision"]["versionNumber"]) == ("/shop/cart", 1)
+
+
+@pytest.fixture()
+def slow_deploys() -> Iterator[Emulators]:
+    yield from edgio_with("--edgio-pending-reads", "0", "--edgio-pending-seconds", "3")
+
+
+def test_waiting_ingresses_share_one_poll_per_cycle(slow_deploys: Emulators) -> None:
+    """Four Ingresses wait at once, as on the engine's four workers: one listing per poll cycle
+    serves all of them, not one per Ingress."""
+    emulators = slow_deploys
+    p = provider(emulators)
+    groups = [[p.create(p.check({}, inputs(published_path=f"/g{g}/p{i}")).inputs).outs for i in range(5)]
+              for g in range(4)]
+    emulators.admin("edgio", "DELETE", "calls")
+    interval = 0.1
+    config = ConfigureRequest(Config({"edgio:username": EDGIO_TEST_USER, "edgio:sharedKey": EDGIO_TEST_KEY,
+                                      "edgio:endpoint": emulators.edgio, "edgio:requestsPerSecond": "500",
+                                      "edgio:pollSeconds": str(interval)}, "cdn-ingress"))
+
+    def wait(outs: list[dict[str, object]]) -> set[str]:
+        d = RuleDeploymentProvider()
+        d.configure(config)
+        return set(d.create(group(outs, timeout=30)).outs["states"].values())
+
+    time.sleep(0.5)  # all rules still pending (3 s): the waits overlap for most of their time
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(wait, groups)) == [{"COMPLETED"}] * 4
+    cycles = (time.monotonic() - started) / interval
+    listings = sum("/shortname/acme" in c["path"] for c in emulators.calls("edgio") if c["method"] == "GET")
+    # Shared: under one listing per cycle (each poll waits the interval, then takes its own time);
+    # one poll loop per Ingress came to about 1.5 per cycle here.
+    assert 1 <= listings <= 0.95 * cycles + 1, f"{listings} listings in about {cycles:.0f} poll cycles"
