@@ -94,8 +94,10 @@ class RuleDeploymentProvider(ResourceProvider):
         while pending:
             seen = watch.observe({u: rules[u]["shortname"] for u in pending})
             for uuid, (state, version) in seen.items():
+                if version is not None and version < rules[uuid]["version"]:
+                    continue  # a read from before our write (a lagging listing): still pending
                 states[uuid] = state
-                if state == DONE and version is not None and version >= rules[uuid]["version"]:
+                if state == DONE and version is not None:
                     pending.discard(uuid)
             bad = sorted(u for u in pending if _failed(states[u]) or states[u] == "GONE")
             if bad:
