@@ -31,7 +31,7 @@ flags=(--stack "$STACK" --event-log "$EVENTS" --color never --non-interactive --
 flags+=(--ignore-protect)
 if [ -f policy/PulumiPolicy.yaml ]; then
   flags+=(--policy-pack policy)
-  config=${POLICY_CONFIG:-policy/config.$STACK.json}
+  config=${POLICY_CONFIG:-stacks/policy.$STACK.json}
   [ -f "$config" ] && flags+=(--policy-pack-config "$config")
 fi
 # shellcheck disable=SC2206

@@ -71,7 +71,7 @@ def test_no_op_is_one_short_line(manifests: Project) -> None:
     text, _ = comment(manifests)
     marker, line = text.splitlines()
     assert marker == "<!-- cdn-ingress-preview project=cdn-ingress stack=e2e -->"
-    assert re.fullmatch(r"✅ `cdn-ingress/e2e`: no changes \(9 resources unchanged\)\.", line)
+    assert re.fullmatch(r"✅ `cdn-ingress/e2e`: no changes \(\d+ resources unchanged\)\.", line)
 
 
 def test_added_route(manifests: Project, kube: Any, namespace: str) -> None:
@@ -94,7 +94,7 @@ def test_changed_path(manifests: Project) -> None:
     assert f"CDN rule for `{HOST}/bob` is **deleted**: `{HOST}/bob` will stop being served by the CDN" in text
     assert "| CDN rules | 1 | · | · | 1 | 1 |" in text
     html = to_html(text)
-    assert html.count("<table>") == 1 and "<th>replace</th>" in html
+    assert html.count("<table>") == 1 and re.search(r"<th[^>]*>replace</th>", html)
     assert "<details><summary>" in html and "&lt;details" not in html
     inside = html.split("<details><summary>", 1)[1].split("</details>", 1)[0]
     assert '<code class="language-diff">' in inside and "published_path" in inside
@@ -111,12 +111,12 @@ def test_removed_ingress(manifests: Project, namespace: str) -> None:
 
 def test_profile_change_replaces_the_rule(manifests: Project) -> None:
     edit(manifests, "pywai-ingress2.yaml",
-         lambda d: d["metadata"]["annotations"].update({"cdn-ingress.io/profile": "LLNW-Video"}))
+         lambda d: d["metadata"]["annotations"].update({"cdn-ingress.io/profile": "LLNW-VideoOnDemand"}))
     text, _ = comment(manifests)
-    assert (f"CDN rule for `{HOST}/mark/and/fred/` is **replaced** (profile LLNW-Generic → LLNW-Video): Edgio "
+    assert (f"CDN rule for `{HOST}/mark/and/fred/` is **replaced** (profile LLNW-Generic → LLNW-VideoOnDemand): Edgio "
             f"deletes it before creating the new one, so `{HOST}/mark/and/fred/` is unserved between delete and "
             "create") in text
-    assert "+ profile_name: \"LLNW-Video\"  # forces replacement" in text
+    assert "+ profile_name: \"LLNW-VideoOnDemand\"  # forces replacement" in text
 
 
 def test_node_going_not_ready(manifests: Project, kube: Any, kubeconfig: str) -> None:
@@ -145,6 +145,18 @@ def test_secrets_stay_out_of_the_log_and_the_comment(manifests: Project, creds: 
             leaked = value in body  # the value itself stays out of the failure report
             assert not leaked, f"the {name} appears in the {label}"
     assert "__provider" not in text
+
+
+@pytest.mark.skipif(not (ROOT / "policy" / "PulumiPolicy.yaml").exists(), reason="no policy pack in policy/")
+def test_policy_results_render_next_to_their_resource(manifests: Project) -> None:
+    """The local stack's policy config makes plain http advisory: the rule publishing http,https
+    gets an advisory result, shown in the policy section and on the rule itself."""
+    text, _ = comment(manifests, "--policy-pack", str(ROOT / "policy"),
+                      "--policy-pack-config", str(ROOT / "stacks" / "policy.local.json"))
+    section = text.split("#### Policy results", 1)[1].split("####", 1)[0]
+    assert re.search(rf"⚠️ \*\*advisory\*\* `[^`]+/cdn-https-only` on `{HOST}/mark/and/fred/`: ", section), section
+    rule = text.split(f"DeliveryRule <code>{HOST}/mark/and/fred/</code>", 1)[1].split("</details>", 1)[0]
+    assert rule.startswith(" ⚠️ ") and "cdn-https-only" in rule
 
 
 def test_a_real_plan_over_the_limit_degrades(manifests: Project) -> None:
