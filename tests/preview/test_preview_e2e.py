@@ -94,7 +94,7 @@ def test_changed_path(manifests: Project) -> None:
     assert f"CDN rule for `{HOST}/bob` is **deleted**: `{HOST}/bob` will stop being served by the CDN" in text
     assert "| CDN rules | 1 | · | · | 1 | 1 |" in text
     html = to_html(text)
-    assert html.count("<table>") == 1 and re.search(r"<th[^>]*>replace</th>", html)
+    assert html.count("<table>") == 1 and "replace</th>" in html
     assert "<details><summary>" in html and "&lt;details" not in html
     inside = html.split("<details><summary>", 1)[1].split("</details>", 1)[0]
     assert '<code class="language-diff">' in inside and "published_path" in inside
