@@ -20,7 +20,7 @@ from preview.traffic import Traffic, traffic
 LIMIT = 65_536
 BUDGET = LIMIT - 1_000  # headroom for a workflow link or a host's own counting
 MAX_MESSAGE = 1_500
-MAX_POLICY_LINE = 200  # the whole message sits next to its resource below
+MAX_POLICY_LINE = 120  # the whole message sits next to its resource below
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,17 @@ def _program_warnings(preview: Preview) -> str:
     return f"<details><summary>⚠️ {len(warnings)} warning(s) from the program</summary>\n\n{body}\n\n</details>"
 
 
+_KIND_ORDER = (Kind.CDN, Kind.DNS, Kind.STATUS, Kind.KUBERNETES, Kind.OTHER)
+_OP_ORDER = ("delete", "replace", "update", "create")
+
+
 def _listed(preview: Preview, steps: list[Step]) -> list[Step]:
-    """Changed resources, and unchanged ones that carry policy results."""
+    """Changed resources, and unchanged ones that carry policy results: what reaches the vendors
+    first, and within a kind the riskiest operation first."""
     flagged = {p.urn for p in preview.policies}
-    return [s for s in steps if changes(s) or s.urn in flagged]
+    listed = [s for s in steps if changes(s) or s.urn in flagged]
+    return sorted(listed, key=lambda s: (_KIND_ORDER.index(kind_of(s) or Kind.OTHER),
+                                         _OP_ORDER.index(s.op) if s.op in _OP_ORDER else len(_OP_ORDER)))
 
 
 def _resources_block(preview: Preview, steps: list[Step], mode: str) -> tuple[str, int]:
