@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from preview.events import Preview, Step
 from preview.gate import ALLOW_LABEL, Gate, gate
-from preview.kinds import COLUMNS, Kind, changes, column, kind_of
+from preview.kinds import COLUMNS, Kind, changes, column, kind_of, short_type
 from preview.md import INFO, code, fence, quote, utf16_len
 from preview.resources import block, label, policy_line
 from preview.traffic import Traffic, traffic
@@ -20,6 +20,7 @@ from preview.traffic import Traffic, traffic
 LIMIT = 65_536
 BUDGET = LIMIT - 1_000  # headroom for a workflow link or a host's own counting
 MAX_MESSAGE = 1_500
+MAX_POLICY_LINE = 120  # the whole message sits next to its resource below
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,15 @@ def _relevant(preview: Preview) -> list[Step]:
 
 
 def _table(steps: list[Step]) -> str:
+    """Counts per kind; resources of other types get a row per type (e.g. ``RuleDeployment``)."""
+    groups: dict[str, list[Step]] = {kind.value: [] for kind in Kind if kind is not Kind.OTHER}
+    for step in steps:
+        kind = kind_of(step)
+        groups.setdefault(short_type(step) if kind is Kind.OTHER else (kind or Kind.OTHER).value, []).append(step)
     rows = ["| | create | update | replace | delete | unchanged |", "|---|---:|---:|---:|---:|---:|"]
-    for kind in Kind:
-        counts = {c: sum(1 for s in steps if kind_of(s) is kind and column(s) == c) for c in COLUMNS}
-        if kind is Kind.OTHER and not any(counts.values()):
-            continue
-        rows.append(f"| {kind.value} | " + " | ".join(str(counts[c] or "·") for c in COLUMNS) + " |")
+    for name, members in groups.items():
+        counts = {c: sum(1 for s in members if column(s) == c) for c in COLUMNS}
+        rows.append(f"| {name} | " + " | ".join(str(counts[c] or "·") for c in COLUMNS) + " |")
     return "\n".join(rows)
 
 
@@ -99,7 +103,7 @@ def _policy_block(preview: Preview) -> str:
     for result in preview.policies:
         step = preview.steps.get(result.urn)
         where = code(label(step)) if step else (code(result.urn.rsplit("::", 1)[-1]) if result.urn else "the stack")
-        lines.append(f"- {policy_line(result, with_resource=where)}")
+        lines.append(f"- {policy_line(result, with_resource=where, limit=MAX_POLICY_LINE)}")
     return "#### Policy results\n\n" + "\n".join(lines)
 
 
@@ -111,10 +115,17 @@ def _program_warnings(preview: Preview) -> str:
     return f"<details><summary>⚠️ {len(warnings)} warning(s) from the program</summary>\n\n{body}\n\n</details>"
 
 
+_KIND_ORDER = (Kind.CDN, Kind.DNS, Kind.STATUS, Kind.KUBERNETES, Kind.OTHER)
+_OP_ORDER = ("delete", "replace", "update", "create")
+
+
 def _listed(preview: Preview, steps: list[Step]) -> list[Step]:
-    """Changed resources, and unchanged ones that carry policy results."""
+    """Changed resources, and unchanged ones that carry policy results: what reaches the vendors
+    first, and within a kind the riskiest operation first."""
     flagged = {p.urn for p in preview.policies}
-    return [s for s in steps if changes(s) or s.urn in flagged]
+    listed = [s for s in steps if changes(s) or s.urn in flagged]
+    return sorted(listed, key=lambda s: (_KIND_ORDER.index(kind_of(s) or Kind.OTHER),
+                                         _OP_ORDER.index(s.op) if s.op in _OP_ORDER else len(_OP_ORDER)))
 
 
 def _resources_block(preview: Preview, steps: list[Step], mode: str) -> tuple[str, int]:

@@ -29,10 +29,12 @@ def label(step: Step) -> str:
     return step.name
 
 
-def policy_line(result: PolicyResult, *, with_resource: str = "") -> str:
+def policy_line(result: PolicyResult, *, with_resource: str = "", limit: int = 0) -> str:
     icon = POLICY_ICONS.get(result.level, INFO)
     where = f" on {with_resource}" if with_resource else ""
     message = " ".join(result.message.split())
+    if limit and len(message) > limit:
+        message = message[:limit].rstrip() + "…"
     return f"{icon} **{result.level or 'policy'}** {code(f'{result.pack}/{result.policy}')}{where}: {message}"
 
 

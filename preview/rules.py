@@ -25,9 +25,8 @@ def target_of(inputs: Mapping[str, Any]) -> str:
 
 
 def protocols(inputs: Mapping[str, Any]) -> str:
-    published = inputs.get("published_protocols")
-    shown = ", ".join(map(str, published)) if isinstance(published, list) and is_known(published) else _text(published)
-    return f"{shown} → {_text(inputs.get('source_protocol'))}"
+    """``https → http``: what the CDN publishes, and how it reaches the origin."""
+    return f"{_published(inputs)} → {_text(inputs.get('source_protocol'))}"
 
 
 def _option_text(option: Any) -> str:
@@ -39,12 +38,21 @@ def _option_text(option: Any) -> str:
 
 
 def _options_change(old: Any, new: Any) -> str:
+    """``CDN option refresh_absmax 300 → 600`` for one option changed; else what came and went."""
     before = [_option_text(o) for o in old] if isinstance(old, list) else [_text(old)]
     after = [_option_text(o) for o in new] if isinstance(new, list) else [_text(new)]
     added = [o for o in after if o not in before]
     removed = [o for o in before if o not in after]
+    if len(added) == len(removed) == 1 and added[0].split("(")[0] == removed[0].split("(")[0]:
+        name = added[0].split("(")[0]
+        return f"CDN option {name} {removed[0][len(name) + 1:-1]} → {added[0][len(name) + 1:-1]}"
     parts = [f"+{o}" for o in added] + [f"-{o}" for o in removed]
     return "CDN options " + (" ".join(parts) if parts else "reordered")
+
+
+def _published(inputs: Mapping[str, Any]) -> str:
+    published = inputs.get("published_protocols")
+    return ", ".join(map(str, published)) if isinstance(published, list) and is_known(published) else _text(published)
 
 
 _LABELS = (
@@ -64,9 +72,10 @@ def describe_rule_update(old: Mapping[str, Any], new: Mapping[str, Any]) -> list
     for key, label in _LABELS:
         if old.get(key) != new.get(key):
             phrases.append(f"{label} {_text(old.get(key))} → {_text(new.get(key))}")
-    if not (old.get("published_protocols") == new.get("published_protocols")
-            and old.get("source_protocol") == new.get("source_protocol")):
-        phrases.append(f"protocols {protocols(old)} becomes {protocols(new)}")
+    if old.get("published_protocols") != new.get("published_protocols"):
+        phrases.append(f"published protocols {_published(old)} → {_published(new)}")
+    if old.get("source_protocol") != new.get("source_protocol"):
+        phrases.append(f"origin protocol {_text(old.get('source_protocol'))} → {_text(new.get('source_protocol'))}")
     if old.get("options") != new.get("options"):
         phrases.append(_options_change(old.get("options"), new.get("options")))
     return phrases

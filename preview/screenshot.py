@@ -13,14 +13,14 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-WIDTH, HEIGHT = 860, 1000
+WIDTH, HEIGHT = 820, 800  # keeps the PNG near 140 KB
 # GitHub's look, roughly; its alert blocks ("> [!CAUTION]") are drawn red as GitHub does.
 CSS = """
-body{font:13px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2328;margin:14px 18px;}
+body{font:13px/1.35 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2328;margin:14px 18px;}
 h3{font-size:16px;margin:0 0 10px} h4{font-size:14px;margin:14px 0 6px}
 code{font:11.5px ui-monospace,Menlo,monospace;background:#eff1f3;padding:1px 4px;border-radius:4px}
 pre{background:#f6f8fa;padding:8px;border-radius:6px;overflow:hidden} pre code{background:none;padding:0}
-table{border-collapse:collapse;margin:6px 0} td,th{border:1px solid #d1d9e0;padding:3px 10px}
+table{border-collapse:collapse;margin:6px 0} td,th{border:1px solid #d1d9e0;padding:1px 10px}
 blockquote{margin:8px 0;padding:2px 12px;border-left:4px solid #d1d9e0;color:#59636e}
 blockquote.caution{border-left-color:#cf222e;color:#1f2328;background:#fff5f5}
 details{margin:4px 0} summary{cursor:pointer} ul{margin:4px 0;padding-left:22px}
@@ -39,7 +39,9 @@ def to_html(markdown: str) -> str:
 def _github_look(body: str) -> str:
     body = body.replace("<blockquote>\n<p>[!CAUTION]", '<blockquote class="caution">\n<p><b>Caution</b>')
     body = re.sub(r'(<code class="language-diff">)(.*?)(</code>)', _color_diff, body, flags=re.S)
-    # Open every <details> so the picture shows a property diff, as a reviewer clicking it would see.
+    # Open one in-place update, as a reviewer clicking it would see it.
+    if "<details><summary>🟡" in body:
+        return body.replace("<details><summary>🟡", "<details open><summary>🟡", 1)
     return body.replace("<details>", "<details open>", 1)
 
 

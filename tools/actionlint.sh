@@ -17,7 +17,7 @@ build() {
   command -v go >/dev/null || { echo "actionlint: the go command is required to build it" >&2; exit 1; }
   echo "[actionlint] building v$ACTIONLINT_VERSION from github.com/rhysd/actionlint (Go module proxy)" >&2
   mkdir -p "$BIN"
-  GOWORK=off CGO_ENABLED=0 GOFLAGS= GOTOOLCHAIN=local GOBIN=$BIN \
+  GOWORK=off CGO_ENABLED=0 GOFLAGS='' GOTOOLCHAIN=local GOBIN=$BIN \
     go install -trimpath -ldflags "-s -w" "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"
   echo "$ACTIONLINT_VERSION" >"$STAMP"
 }

@@ -96,9 +96,9 @@ def test_changed_path(manifests: Project) -> None:
     html = to_html(text)
     assert html.count("<table>") == 1 and "replace</th>" in html
     assert "<details><summary>" in html and "&lt;details" not in html
-    blocks = [b.split("</details>", 1)[0] for b in html.split("<details><summary>")[1:]]
-    rule = [b for b in blocks if "DeliveryRule" in b and "published_path" in b]
-    assert rule and '<code class="language-diff">' in rule[0]
+    rule = next(b for b in html.split("<details><summary>")[1:] if f"DeliveryRule <code>{HOST}/bob" in b)
+    inside = rule.split("</details>", 1)[0]
+    assert '<code class="language-diff">' in inside and "published_path: &quot;/bob&quot;" in inside
 
 
 def test_removed_ingress(manifests: Project, namespace: str) -> None:
@@ -107,7 +107,8 @@ def test_removed_ingress(manifests: Project, namespace: str) -> None:
     assert f"CDN rule for `{HOST}/mark/and/fred/` is **deleted**" in text
     assert f"- {REMOVE} `{HOST}/mark/and/fred/` will stop being served by the CDN (was `{ORIGIN}:" in text
     assert f"- {REMOVE} Ingress `{namespace}/external-pywai-inline-ingress2`: status.loadBalancer is cleared" in text
-    assert "| Kubernetes objects | · | · | · | 1 | 3 |" in text  # Deployment, Service, other Ingress
+    table = [line for line in text.splitlines() if line.startswith("| ")]
+    assert "| Kubernetes objects | · | · | · | 1 | 3 |" in table, table
 
 
 def test_profile_change_replaces_the_rule(manifests: Project) -> None:
@@ -147,6 +148,18 @@ def test_secrets_stay_out_of_the_log_and_the_comment(manifests: Project, creds: 
             leaked = value in body  # the value itself stays out of the failure report
             assert not leaked, f"the {name} appears in the {label}"
     assert "__provider" not in text
+
+
+@pytest.mark.skipif(not (ROOT / "policy" / "PulumiPolicy.yaml").exists(), reason="no policy pack in policy/")
+def test_policy_results_render_next_to_their_resource(manifests: Project) -> None:
+    """The local stack's policy config makes plain http advisory: the rule publishing http,https
+    gets an advisory result, shown in the policy section and on the rule itself."""
+    text, _ = comment(manifests, "--policy-pack", str(ROOT / "policy"),
+                      "--policy-pack-config", str(ROOT / "stacks" / "policy.local.json"))
+    section = text.split("#### Policy results", 1)[1].split("####", 1)[0]
+    assert re.search(rf"⚠️ \*\*advisory\*\* `[^`]+/cdn-https-only` on `{HOST}/mark/and/fred/`: ", section), section
+    rule = text.split(f"DeliveryRule <code>{HOST}/mark/and/fred/</code>", 1)[1].split("</details>", 1)[0]
+    assert rule.startswith(" ⚠️ ") and "cdn-https-only" in rule
 
 
 def test_a_real_plan_over_the_limit_degrades(manifests: Project) -> None:

@@ -8,7 +8,7 @@ import pytest
 from preview import LIMIT, Target, gate, parse, render
 from preview.kinds import CDN_TYPE
 from preview.md import utf16_len
-from tests.preview.kit import dns_step, lines, policy, prelude, records, rule, rule_step, secret, urn
+from tests.preview.kit import dns_step, lines, policy, prelude, records, rule, rule_step, secret, step, urn
 
 TARGET = Target("cdn-ingress", "test")
 KNOWN_SECRET = "hunter2-do-not-print-7f3a"
@@ -99,6 +99,22 @@ def test_unknown_values_read_as_known_after_apply() -> None:
     unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
     text = render(parse(lines(rule_step("create", "/api", None, rule("/api", port=unknown)))), TARGET)
     assert "`pywai.origin.example.com:(known after apply)`" in text
+
+
+def test_a_rule_update_names_each_setting_that_matters_for_traffic() -> None:
+    old = rule("/api", published_protocols=["http", "https"], options=[{"name": "refresh_absmax", "parameters": [300]}])
+    new = rule("/api", port=31999, source_protocol="https", options=[{"name": "refresh_absmax", "parameters": [600]}])
+    text = render(parse(lines(rule_step("update", "/api", old, new))), TARGET)
+    assert ("- ✏️ `shop.example.com/api`: origin port 30080 → 31999; published protocols http, https → https; "
+            "origin protocol http → https; CDN option refresh_absmax 300 → 600\n") in text
+
+
+def test_resources_of_other_types_get_a_row_per_type() -> None:
+    deployment = step("update", "pulumi-python:dynamic/edgio:RuleDeployment", "default/web", {"rules": []},
+                      {"rules": [{"uuid": "u1"}]})
+    text = render(parse(lines(deployment)), TARGET)
+    assert "| RuleDeployment | · | 1 | · | · | · |" in text
+    assert "| CDN rules | · | · | · | · | · |" in text
 
 
 def test_a_failed_preview_shows_its_errors_first() -> None:
