@@ -1,0 +1,110 @@
+"""One stack's preview or up through the Automation API, and a bounded pool of them.
+
+Each run is a ``pulumi`` process of its own (the CLI's locking keeps two runs of one stack apart);
+its whole output goes to a log file, and only a one-line result comes back.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulumi import automation as auto
+
+OPERATIONS = ("preview", "up")
+# `pulumi stack select` rewrites the project's one workspace file; the runs themselves name their
+# stack with --stack, so only the selects need to take turns.
+_SELECT = threading.Lock()
+_ERROR_LINE = re.compile(r"^\s*error:\s*(.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What every stack of the fleet runs."""
+
+    operation: str
+    """``preview`` or ``up``."""
+    work_dir: Path
+    """The project directory (holds Pulumi.yaml)."""
+    log_dir: Path
+    """Where each stack's full output goes, as ``<stack>.log``."""
+    expect_no_changes: bool = False
+    """Fail a stack whose run finds changes (a drift check)."""
+
+
+@dataclass(frozen=True)
+class StackResult:
+    """How one stack's run ended."""
+
+    stack: str
+    ok: bool
+    seconds: float
+    """Wall time of this stack's run."""
+    detail: str
+    """The changes Pulumi counted, or why the run failed."""
+
+
+def log_path(run: Run, stack: str) -> Path:
+    return run.log_dir / f"{stack.replace('/', '_')}.log"
+
+
+def count_changes(counts: Mapping[auto.OpType, int]) -> str:
+    """``create 2, same 5`` in Pulumi's own words, or ``no resources``."""
+    parts = [f"{getattr(op, 'value', op)} {n}" for op, n in sorted(counts.items()) if n]
+    return ", ".join(parts) or "no resources"
+
+
+def failure_reason(error: Exception, stderr: list[str]) -> str:
+    """The line that says why: the lock message, else the CLI's first ``error:`` line."""
+    if isinstance(error, auto.ConcurrentUpdateError):
+        return "locked by another run of this stack (see docs/team.md before `pulumi cancel`)"
+    for line in stderr + str(error).splitlines():
+        found = _ERROR_LINE.match(line)
+        if found:
+            return found.group(1).strip()[:200]
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0][:200]}" if text else type(error).__name__
+
+
+def _operate(run: Run, stack: auto.Stack, out: Callable[[str], None], err: Callable[[str], None]) -> str:
+    if run.operation == "up":
+        result = stack.up(on_output=out, on_error=err, expect_no_changes=run.expect_no_changes or None)
+        return count_changes(result.summary.resource_changes or {})
+    preview = stack.preview(on_output=out, on_error=err, expect_no_changes=run.expect_no_changes or None)
+    return count_changes(preview.change_summary)
+
+
+def run_stack(run: Run, name: str) -> StackResult:
+    """Select the stack and run the operation; any failure is this stack's result, not raised."""
+    started, stderr = time.monotonic(), []
+    path = log_path(run, name)
+    with path.open("w") as log:
+        def out(line: str) -> None:
+            log.write(line + "\n")
+            log.flush()
+
+        def err(line: str) -> None:
+            stderr.append(line)
+            out(line)
+
+        try:
+            workspace = auto.LocalWorkspace(work_dir=str(run.work_dir))
+            with _SELECT:
+                stack = auto.Stack.select(name, workspace)
+            ok, detail = True, _operate(run, stack, out, err)
+        except Exception as error:  # one stack's failure, whatever it is, must not stop the others
+            out(f"fleet: {type(error).__name__}: {error}")
+            ok, detail = False, f"{failure_reason(error, stderr)} (log: {path})"
+    return StackResult(name, ok, time.monotonic() - started, detail)
+
+
+def run_fleet(stacks: list[str], workers: int, run_one: Callable[[str], StackResult]) -> Iterator[StackResult]:
+    """Run every stack, at most ``workers`` at a time; yields results as they finish."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fleet") as pool:
+        for future in as_completed([pool.submit(run_one, stack) for stack in stacks]):
+            yield future.result()
