@@ -9,15 +9,16 @@ from typing import Any
 
 import pytest
 
-# The same cluster, credentials, emulators and skip rule as tests/e2e (pytest knows a fixture by
-# its function's name, whatever name it is imported under).
-from tests.e2e.conftest import cloud as shared_cloud  # noqa: F401
-from tests.e2e.conftest import creds as shared_creds  # noqa: F401
-from tests.e2e.conftest import kube as shared_kube  # noqa: F401
-from tests.e2e.conftest import kubeconfig as shared_kubeconfig  # noqa: F401
-from tests.e2e.conftest import pytest_collection_modifyitems  # noqa: F401
+from tests.e2e import conftest as e2e
 from tests.support.pulumi_cli import Project
 from tests.team.pg import Postgres
+
+# The same cluster, credentials, emulators and skip rule as tests/e2e.
+kubeconfig = e2e.kubeconfig
+kube = e2e.kube
+creds = e2e.creds
+cloud = e2e.cloud
+pytest_collection_modifyitems = e2e.pytest_collection_modifyitems
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -67,19 +68,33 @@ class Finished:
 
 
 class Started:
-    """A CLI command running in the background (its own process group, so a kill takes it all)."""
+    """A CLI command running in the background (its own process group, so a kill takes it all);
+    a thread notes the moment it exits, so runs waited for one after the other are timed right."""
 
     def __init__(self, project: Project, *args: str) -> None:
         self.project, self.args = project, [*args, "--non-interactive"]
-        self.began = time.monotonic()
-        self.proc = subprocess.Popen(["pulumi", *self.args], cwd=project.dir, env=project.env, text=True,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        self.output = project.dir / f"run-{time.monotonic_ns()}.out"
+        self.began, self.ended = time.monotonic(), 0.0
+        with self.output.open("w") as out:
+            self.proc = subprocess.Popen(["pulumi", *self.args], cwd=project.dir, env=project.env, text=True,
+                                         stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self._reaper = threading.Thread(target=self._reap, daemon=True)
+        self._reaper.start()
+
+    def _reap(self) -> None:
+        self.proc.wait()
+        self.ended = time.monotonic()
+
+    def running(self) -> bool:
+        return self.proc.poll() is None
 
     def wait(self, timeout: float = 900) -> Finished:
-        out, _ = self.proc.communicate(timeout=timeout)
-        seconds = time.monotonic() - self.began
+        self._reaper.join(timeout)
+        if self._reaper.is_alive():
+            raise AssertionError(f"pulumi {' '.join(self.args)} still runs after {timeout}s")
+        out = self.output.read_text()
         self.project._record(self.args, out, "", self.proc.returncode)
-        return Finished(self.proc.returncode, out, seconds)
+        return Finished(self.proc.returncode, out, self.ended - self.began)
 
 
 def wait_until(what: str, check: Any, timeout: float = 120) -> None:

@@ -31,7 +31,7 @@ def test_second_up_on_a_locked_stack_fails_fast_and_the_first_converges(
         first = Started(team, *UP, "--stack", "one")
         wait_until("the first run holds the lock", lambda: pg.locks(table))
         second = Started(team, *UP, "--stack", "one").wait(timeout=120)
-        overlapped = first.proc.poll() is None
+        overlapped = first.running()
         done = first.wait()
     finally:
         cloud.faults("edgio", latency_ms=0)
