@@ -20,7 +20,7 @@ OPERATIONS = ("preview", "up")
 # `pulumi stack select` rewrites the project's one workspace file; the runs themselves name their
 # stack with --stack, so only the selects need to take turns.
 _SELECT = threading.Lock()
-_ERROR_LINE = re.compile(r"^\s*error:\s*(.+)$", re.IGNORECASE)
+_ERROR_LINE = re.compile(r"^\s*error:\s*\S")
 
 
 @dataclass(frozen=True)
@@ -59,47 +59,50 @@ def count_changes(counts: Mapping[auto.OpType, int]) -> str:
     return ", ".join(parts) or "no resources"
 
 
-def failure_reason(error: Exception, stderr: list[str]) -> str:
-    """The line that says why: the lock message, else the CLI's first ``error:`` line."""
+def failure_reason(error: Exception, output: list[str]) -> str:
+    """Why, in one line: the lock, else the last line of the CLI's first ``error:`` block (where a
+    program's own message ends up, after any traceback), else the exception."""
     if isinstance(error, auto.ConcurrentUpdateError):
         return "locked by another run of this stack (see docs/team.md before `pulumi cancel`)"
-    for line in stderr + str(error).splitlines():
-        found = _ERROR_LINE.match(line)
-        if found:
-            return found.group(1).strip()[:200]
+    block: list[str] = []
+    for line in output:
+        if block and (not line.strip() or line.startswith("Resources:")):
+            break
+        if block or _ERROR_LINE.match(line):
+            block.append(line.strip())
+    if block:
+        return block[-1][:240]
     text = str(error).strip()
     return f"{type(error).__name__}: {text.splitlines()[0][:200]}" if text else type(error).__name__
 
 
-def _operate(run: Run, stack: auto.Stack, out: Callable[[str], None], err: Callable[[str], None]) -> str:
+def _operate(run: Run, stack: auto.Stack, out: Callable[[str], None]) -> str:
     if run.operation == "up":
-        result = stack.up(on_output=out, on_error=err, expect_no_changes=run.expect_no_changes or None)
+        result = stack.up(on_output=out, on_error=out, expect_no_changes=run.expect_no_changes or None)
         return count_changes(result.summary.resource_changes or {})
-    preview = stack.preview(on_output=out, on_error=err, expect_no_changes=run.expect_no_changes or None)
+    preview = stack.preview(on_output=out, on_error=out, expect_no_changes=run.expect_no_changes or None)
     return count_changes(preview.change_summary)
 
 
 def run_stack(run: Run, name: str) -> StackResult:
     """Select the stack and run the operation; any failure is this stack's result, not raised."""
-    started, stderr = time.monotonic(), []
+    started, output, writing = time.monotonic(), [], threading.Lock()
     path = log_path(run, name)
     with path.open("w") as log:
-        def out(line: str) -> None:
-            log.write(line + "\n")
-            log.flush()
-
-        def err(line: str) -> None:
-            stderr.append(line)
-            out(line)
+        def out(line: str) -> None:  # called from the CLI's stdout and stderr reader threads
+            with writing:
+                output.append(line)
+                log.write(line + "\n")
+                log.flush()
 
         try:
             workspace = auto.LocalWorkspace(work_dir=str(run.work_dir))
             with _SELECT:
                 stack = auto.Stack.select(name, workspace)
-            ok, detail = True, _operate(run, stack, out, err)
+            ok, detail = True, _operate(run, stack, out)
         except Exception as error:  # one stack's failure, whatever it is, must not stop the others
             out(f"fleet: {type(error).__name__}: {error}")
-            ok, detail = False, f"{failure_reason(error, stderr)} (log: {path})"
+            ok, detail = False, f"{failure_reason(error, output)} (log: {path})"
     return StackResult(name, ok, time.monotonic() - started, detail)
 
 
