@@ -118,6 +118,7 @@ def test_the_backend_password_is_in_no_output_state_or_log(team: Project, pg: Po
     texts = {
         "every CLI run of this module (lock errors, kills, cancel)": team.log.read_text(),
         "a -v=9 preview": verbose.stdout + verbose.stderr,
+        "pulumi whoami -v (prints the backend URL)": team.pulumi("whoami", "-v").stdout,
         "the stack exports": "".join(team.pulumi("stack", "export", "--stack", s).stdout
                                      for s in ("one", "a", "b", "k")),
         "every blob of the state table": pg.dump(table),
