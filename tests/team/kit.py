@@ -57,6 +57,9 @@ def init_stack(project: Project, stack: str, namespace: str, cloud: Emulators, c
         "edgio:pollSeconds": "0.2",
         "edgio:username": creds["edgio_user"],
     }, {"vultr:apiKey": creds["vultr"], "edgio:sharedKey": creds["edgio_key"]})
+    # Static origin addresses: other tests on the shared cluster take nodes out of service.
+    for i, address in enumerate(sorted(NODE_IPS)):
+        project.pulumi("config", "set", "--path", "--stack", stack, f"cdn-ingress:originAddresses[{i}]", address)
 
 
 # -- runs side by side -------------------------------------------------------------------------
