@@ -61,7 +61,8 @@ backend-stop: ## Stop the local PostgreSQL state backend (its data stays)
 	scripts/backend.sh stop
 
 fleet: venv ## Preview (FLEET=up: update) STACKS="a b c" in parallel, FLEET_WORKERS at a time; BACKEND=postgres for the shared backend
-	source tools/env.sh && $(if $(filter postgres,$(BACKEND)),scripts/backend.sh start && eval "$$(scripts/backend.sh env)" &&) \
+	source tools/env.sh && export PULUMI_BACKEND_URL=$${PULUMI_BACKEND_URL:-file://$(CURDIR)/.state} && \
+	  $(if $(filter postgres,$(BACKEND)),scripts/backend.sh start && eval "$$(scripts/backend.sh env)" &&) \
 	  $(PY) -m fleet $(FLEET) --workers $(FLEET_WORKERS) $(STACKS)
 
 test: venv ## All tests; the end-to-end ones run when the toolchain is built (they say so when not)

@@ -65,13 +65,14 @@ def failure_reason(error: Exception, output: list[str]) -> str:
     if isinstance(error, auto.ConcurrentUpdateError):
         return "locked by another run of this stack (see docs/team.md before `pulumi cancel`)"
     block: list[str] = []
-    for line in output:
-        if block and (not line.strip() or line.startswith("Resources:")):
+    for raw in output + str(error).splitlines():  # the error's own text holds what no callback saw
+        line = raw.strip().removeprefix("stderr: ").removeprefix("stdout: ")
+        if block and (not line or line.startswith("Resources:")):
             break
         if block or _ERROR_LINE.match(line):
-            block.append(line.strip())
+            block.append(line)
     if block:
-        return block[-1][:240]
+        return block[-1].removeprefix("error: ")[:240]
     text = str(error).strip()
     return f"{type(error).__name__}: {text.splitlines()[0][:200]}" if text else type(error).__name__
 

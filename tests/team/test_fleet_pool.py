@@ -68,3 +68,8 @@ def test_a_failure_is_told_by_the_programs_own_last_line() -> None:
     assert failure_reason(error, output) == "- manifests/a.yaml: path='x': must start with '/'"
     locked = auto.ConcurrentUpdateError(CommandResult(stdout="", stderr="error: the stack is currently locked", code=1))
     assert failure_reason(locked, []).startswith("locked by another run of this stack")
+
+
+def test_a_failure_outside_any_callback_is_told_from_the_error_itself() -> None:
+    missing = auto.StackNotFoundError(CommandResult(stdout="", stderr="error: no stack named 'qa' found", code=6))
+    assert failure_reason(missing, []) == "no stack named 'qa' found"
