@@ -21,6 +21,7 @@ OPERATIONS = ("preview", "up")
 # stack with --stack, so only the selects need to take turns.
 _SELECT = threading.Lock()
 _ERROR_LINE = re.compile(r"^\s*error:\s*\S")
+_GENERIC = "error: an unhandled error occurred"  # the CLI's own line after the program's message
 
 
 @dataclass(frozen=True)
@@ -60,21 +61,32 @@ def count_changes(counts: Mapping[auto.OpType, int]) -> str:
 
 
 def failure_reason(error: Exception, output: list[str]) -> str:
-    """Why, in one line: the lock, else the last line of the CLI's first ``error:`` block (where a
-    program's own message ends up, after any traceback), else the exception."""
+    """Why, in one line: the lock, else the last line of the CLI's first specific ``error:`` entry
+    (where a program's own message ends up, after any traceback), else the exception."""
     if isinstance(error, auto.ConcurrentUpdateError):
         return "locked by another run of this stack (see docs/team.md before `pulumi cancel`)"
-    block: list[str] = []
-    for raw in output + str(error).splitlines():  # the error's own text holds what no callback saw
-        line = raw.strip().removeprefix("stderr: ").removeprefix("stdout: ")
-        if block and (not line or line.startswith("Resources:")):
-            break
-        if block or _ERROR_LINE.match(line):
-            block.append(line)
-    if block:
-        return block[-1].removeprefix("error: ")[:240]
+    entries = _error_entries(output + str(error).splitlines())  # the error's text holds what no callback saw
+    specific = [e for e in entries if not e[0].startswith(_GENERIC)] or entries
+    if specific:
+        return specific[0][-1].removeprefix("error: ")[:240]
     text = str(error).strip()
     return f"{type(error).__name__}: {text.splitlines()[0][:200]}" if text else type(error).__name__
+
+
+def _error_entries(lines: list[str]) -> list[list[str]]:
+    """Each ``error:`` line with the lines under it, up to a blank line or the next entry."""
+    entries: list[list[str]] = []
+    current: list[str] | None = None
+    for raw in lines:
+        line = raw.strip().removeprefix("stderr: ").removeprefix("stdout: ")
+        if _ERROR_LINE.match(line):
+            current = [line]
+            entries.append(current)
+        elif current is not None and line and not line.startswith("Resources:"):
+            current.append(line)
+        else:
+            current = None
+    return entries
 
 
 def _operate(run: Run, stack: auto.Stack, out: Callable[[str], None]) -> str:

@@ -73,3 +73,11 @@ def test_a_failure_is_told_by_the_programs_own_last_line() -> None:
 def test_a_failure_outside_any_callback_is_told_from_the_error_itself() -> None:
     missing = auto.StackNotFoundError(CommandResult(stdout="", stderr="error: no stack named 'qa' found", code=6))
     assert failure_reason(missing, []) == "no stack named 'qa' found"
+
+
+def test_the_clis_closing_line_gives_way_to_the_programs_message() -> None:
+    output = ["Diagnostics:", "    error: 1 problem(s) in the manifests; nothing was changed:",
+              "      - manifests/a.yaml: path='x': must start with '/'",
+              "    error: an unhandled error occurred: the Python program exited with code 1", ""]
+    error = auto.CommandError(CommandResult(stdout="\n".join(output), stderr="", code=1))
+    assert failure_reason(error, output) == "- manifests/a.yaml: path='x': must start with '/'"
