@@ -60,7 +60,6 @@ host $NAME $NAME 127.0.0.1/32 scram-sha-256
 EOF
   as_server tee -a "$DATA/postgresql.conf" >/dev/null <<EOF
 listen_addresses = '127.0.0.1'
-port = $PORT
 unix_socket_directories = '$SOCKETS'
 password_encryption = 'scram-sha-256'
 EOF
@@ -70,7 +69,7 @@ admin_sql() { as_server "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKETS" -p "$
 
 new_password() {
   # Hex only: no character that pgpass or a URL would need to escape.
-  (umask 077 && mkdir -p "$CONF" && printf '127.0.0.1:%s:%s:%s:%s\n' "$PORT" "$NAME" "$NAME" \
+  (umask 077 && mkdir -p "$CONF" && printf '127.0.0.1:*:%s:%s:%s\n' "$NAME" "$NAME" \
     "$(openssl rand -hex 24)" >"$PASSFILE.new" && mv "$PASSFILE.new" "$PASSFILE")
 }
 
@@ -93,7 +92,7 @@ start() {
   init_cluster
   if ! running; then
     # fd 9 is this script's lock: the server must not inherit (and hold) it.
-    as_server "$BIN/pg_ctl" start -D "$DATA" -l "$SERVER_HOME/server.log" -w -t 60 >/dev/null 9>&- \
+    as_server "$BIN/pg_ctl" start -D "$DATA" -l "$SERVER_HOME/server.log" -o "-p $PORT" -w -t 60 >/dev/null 9>&- \
       || die "PostgreSQL did not start; see $SERVER_HOME/server.log"
   fi
   ensure_role
