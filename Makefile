@@ -51,6 +51,22 @@ destroy: venv ## pulumi destroy on the local stack
 export-state: venv ## pulumi stack export of the local stack
 	@scripts/local-stack.sh export-state
 
+# Team use (docs/team.md): a shared PostgreSQL state backend, many stacks at once.
+.PHONY: backend backend-stop fleet
+FLEET ?= preview
+FLEET_WORKERS ?= 4
+
+backend: ## Start the local PostgreSQL state backend (installed when missing); make up/preview/refresh/destroy BACKEND=postgres use it
+	scripts/backend.sh start
+
+backend-stop: ## Stop the local PostgreSQL state backend (its data stays)
+	scripts/backend.sh stop
+
+fleet: venv ## Preview (FLEET=up: update) STACKS="a b c" in parallel, FLEET_WORKERS at a time; BACKEND=postgres for the shared backend
+	source tools/env.sh && export PULUMI_BACKEND_URL=$${PULUMI_BACKEND_URL:-file://$(CURDIR)/.state} && \
+	  $(if $(filter postgres,$(BACKEND)),scripts/backend.sh start && eval "$$(scripts/backend.sh env)" &&) \
+	  $(PY) -m fleet $(FLEET) --workers $(FLEET_WORKERS) $(STACKS)
+
 test: venv ## All tests; the end-to-end ones run when the toolchain is built (they say so when not)
 	$(PY) -m pytest
 

@@ -9,6 +9,12 @@ RUN=$ROOT/.run
 STACK=local
 # The local passphrase is documented in the README; it protects only emulator credentials.
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-cdn-ingress-local}
+# BACKEND=postgres: the shared PostgreSQL state backend of docs/team.md instead of .state/.
+case ${BACKEND:-file} in
+  file) ;;
+  postgres) scripts/backend.sh start; eval "$(scripts/backend.sh env)" ;;
+  *) echo "BACKEND=$BACKEND is not a state backend here (allowed: file, postgres)" >&2; exit 2 ;;
+esac
 export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$ROOT/.state}
 VULTR_PORT=${EMULATOR_VULTR_PORT:-18081}
 EDGIO_PORT=${EMULATOR_EDGIO_PORT:-18082}
