@@ -73,6 +73,7 @@ def main(argv: list[str]) -> int:
         f"(Vultr {VULTR_LIMIT:g}/s, Edgio {EDGIO_PACE:g}/s, the provider's default pace)",
         "reads are GETs, writes every other method; 429s are answers refused by the rate limit (retried)"])
     print(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     return 0
 
