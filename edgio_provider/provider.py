@@ -11,7 +11,6 @@ state, and the next ``up`` then writes over it knowingly.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from typing import Any
@@ -40,7 +39,7 @@ from edgio_provider.rules import (
     normal,
     payload,
 )
-from restkit import clean_credential
+from restkit import clean_credential, positive_setting
 
 
 class EdgioSettings:
@@ -62,9 +61,9 @@ class EdgioSettings:
         self.key = clean_credential(key, setting="edgio:sharedKey", error=EdgioConfigError) if key else None
         self.endpoint = (c.get("edgio:endpoint") or env.get("EDGIO_ENDPOINT") or env.get("LLNW_CONFIG_API_URL")
                          or DEFAULT_ENDPOINT)
-        self.rate = _positive(c.get("edgio:requestsPerSecond"), 5.0, "edgio:requestsPerSecond")
-        self.timeout = _positive(c.get("edgio:timeoutSeconds"), 30.0, "edgio:timeoutSeconds")
-        self.poll = _positive(c.get("edgio:pollSeconds"), 1.0, "edgio:pollSeconds")
+        self.rate = _positive(c, "edgio:requestsPerSecond", 5.0)
+        self.timeout = _positive(c, "edgio:timeoutSeconds", 30.0)
+        self.poll = _positive(c, "edgio:pollSeconds", 1.0)
 
     def client(self) -> EdgioClient:
         with self._lock:
@@ -79,14 +78,8 @@ class EdgioSettings:
             return self._client
 
 
-def _positive(value: Any, default: float, setting: str) -> float:
-    if value in (None, ""):
-        return default
-    with contextlib.suppress(TypeError, ValueError):
-        number = float(value)
-        if 0 < number < float("inf"):
-            return number
-    raise EdgioConfigError(f"{setting}={value!r}: must be a positive number")
+def _positive(c: Any, setting: str, default: float) -> float:
+    return positive_setting(c.get(setting), default, setting=setting, error=EdgioConfigError)
 
 
 class DeliveryRuleProvider(ResourceProvider):
@@ -178,7 +171,7 @@ class DeliveryRuleProvider(ResourceProvider):
         if p["owner"] and claim_of(rule) not in ("", p["owner"]):
             return ReadResult("", {})  # adopted by another stack: no longer ours
         live = inputs_from_live(rule, p)
-        live["owner"] = p["owner"] if not live["owner"] else live["owner"]
+        live["owner"] = live["owner"] or p["owner"]
         outs = _outputs(live, rule)
         return ReadResult(id_, outs, {k: outs[k] for k in INPUTS})
 

@@ -3,8 +3,9 @@ honour Retry-After, a process-wide client-side rate limit, and unknown-outcome r
 writes that must not be re-sent blindly. Vendor clients map statuses to their own errors.
 """
 
-from restkit.credentials import clean_credential
 from restkit.limits import RateLimiter
+from restkit.settings import clean_credential, positive_setting
 from restkit.transport import OutcomeUnknown, RetryPolicy, Transport, TransportError, shorten
 
-__all__ = ["OutcomeUnknown", "RateLimiter", "RetryPolicy", "Transport", "TransportError", "clean_credential", "shorten"]
+__all__ = ["OutcomeUnknown", "RateLimiter", "RetryPolicy", "Transport", "TransportError", "clean_credential",
+           "positive_setting", "shorten"]

@@ -37,6 +37,12 @@ def marker_name(name: str) -> str:
     return f"{MARKER_PREFIX}.{name}" if name else MARKER_PREFIX
 
 
+def parking_name(name: str, record_id: str) -> str:
+    """Where a re-timing parks one record of ``name`` (a name of its own: no mixed TTLs)."""
+    label = f"{RETIME_PREFIX}-{record_id.replace('-', '')[:12]}"
+    return f"{label}.{name}" if name else label
+
+
 def marker_data(owner: str, key: str, type_: str) -> str:
     return f"heritage=cdn-ingress owner={owner}{f' set={key}' if key else ''} type={type_}"
 

@@ -14,7 +14,6 @@ deleted last. What the marker decides at create or update:
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from typing import Any
@@ -29,6 +28,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from restkit import positive_setting
 from vultr_provider.checks import INPUTS, check_inputs, known, normal, sort_key
 from vultr_provider.client import DEFAULT_ENDPOINT, VultrClient, usable_api_key
 from vultr_provider.errors import VultrConfigError, VultrConflict, VultrNotFound
@@ -62,10 +62,9 @@ class DnsRecordSetProvider(ResourceProvider):
         raw = config.get("vultr:apiKey") or os.environ.get("VULTR_API_KEY")
         self._api_key = usable_api_key(raw, setting="vultr:apiKey") if raw else None
         self._endpoint = config.get("vultr:endpoint") or os.environ.get("VULTR_ENDPOINT") or DEFAULT_ENDPOINT
-        self._rate = _positive(config.get("vultr:requestsPerSecond"), 20.0, "vultr:requestsPerSecond")
-        self._timeout = _positive(config.get("vultr:timeoutSeconds"), 30.0, "vultr:timeoutSeconds")
-        self._zone_age = _positive(config.get("vultr:zoneSnapshotSeconds"), DEFAULT_MAX_AGE,
-                                   "vultr:zoneSnapshotSeconds")
+        self._rate = _positive(config, "vultr:requestsPerSecond", 20.0)
+        self._timeout = _positive(config, "vultr:timeoutSeconds", 30.0)
+        self._zone_age = _positive(config, "vultr:zoneSnapshotSeconds", DEFAULT_MAX_AGE)
 
     def client(self) -> VultrClient:
         with self._lock:
@@ -107,7 +106,7 @@ class DnsRecordSetProvider(ResourceProvider):
         p = normal(props)
         names = self._view(p)
         owned = self._claimable(p, names, state_ids=set(), state_marker="")
-        marker = self._claim(p, names, state_marker="")
+        marker = self._claim(p, names)
         owned_map = self._converge(p, owned, names)
         return CreateResult(_set_id(p), _outputs(p, owned_map, marker))
 
@@ -117,7 +116,7 @@ class DnsRecordSetProvider(ResourceProvider):
         state_ids = set((olds.get("record_ids") or {}).values())
         state_marker = str(olds.get("marker_id") or "")
         owned = self._claimable(p, names, state_ids=state_ids, state_marker=state_marker)
-        marker = self._claim(p, names, state_marker=state_marker)
+        marker = self._claim(p, names)
         owned_map = self._converge(p, owned, names)
         if state_marker and state_marker != marker:  # an owner change: the old claim goes last
             self._writer(p).delete(state_marker)
@@ -138,7 +137,8 @@ class DnsRecordSetProvider(ResourceProvider):
         """Each owned record (and the marker) by id: correct whatever else writes to the zone,
         and as many calls as the set has records, however large the zone."""
         p = normal(props)
-        live = [r for r in map(lambda i: self._get(p, i), (props.get("record_ids") or {}).values()) if r]
+        found = [self._get(p, i) for i in (props.get("record_ids") or {}).values()]
+        live = [r for r in found if r is not None]
         marker = str(props.get("marker_id") or "")
         live_marker = self._get(p, marker) if marker else None
         claim = parse_marker(live_marker) if live_marker else None
@@ -173,7 +173,7 @@ class DnsRecordSetProvider(ResourceProvider):
         parked = [r for r in names.parked if r["id"] in state_ids or (mine and creating)]
         return list(names.records) + parked
 
-    def _claim(self, p: dict[str, Any], names: NameView, *, state_marker: str) -> str | None:
+    def _claim(self, p: dict[str, Any], names: NameView) -> str | None:
         """This set's marker id: kept, handed over from a sibling, or written now (before any
         record, so a run killed after its first record is still recognised as ours)."""
         if not p["owner"]:
@@ -183,14 +183,10 @@ class DnsRecordSetProvider(ResourceProvider):
         writer = self._writer(p)
         data = f'"{marker_data(p["owner"], p["set_key"], p["type"])}"'
         if names.siblings:
-            sibling = names.siblings[0]
-            record = {"id": sibling.record_id, "name": marker_name(p["name"]), "type": "TXT", "data": "",
-                      "ttl": MARKER_TTL, "priority": 0}
-            writer.patch(record, data=data)  # type: ignore[arg-type]
-            return sibling.record_id
-        made = writer.create_at(marker_name(p["name"]), "TXT", data, MARKER_TTL,
-                                {c.record_id for c in names.foreign_claims} | ({state_marker} - {""}))
-        return str(made["id"])
+            writer.patch_id(names.siblings[0].record_id, data=data)
+            return names.siblings[0].record_id
+        # No record holds this data yet (else it would be ours): a lost answer is found by data.
+        return str(writer.create_at(marker_name(p["name"]), "TXT", data, MARKER_TTL, set())["id"])
 
     def _converge(self, p: dict[str, Any], owned: list[DnsRecord], names: NameView) -> dict[str, str]:
         writer = self._writer(p)
@@ -226,14 +222,8 @@ def _conflict_message(p: dict[str, Any], others: list[DnsRecord], claims: list[C
             "and make the set exactly as declared")
 
 
-def _positive(value: Any, default: float, setting: str) -> float:
-    if value in (None, ""):
-        return default
-    with contextlib.suppress(TypeError, ValueError):
-        number = float(value)
-        if number > 0 and number != float("inf"):
-            return number
-    raise VultrConfigError(f"{setting}={value!r}: must be a positive number")
+def _positive(config: Any, setting: str, default: float) -> float:
+    return positive_setting(config.get(setting), default, setting=setting, error=VultrConfigError)
 
 
 def _outputs(p: dict[str, Any], owned: dict[str, str], marker: str | None = None) -> dict[str, Any]:

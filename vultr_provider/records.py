@@ -15,14 +15,9 @@ from dataclasses import dataclass, field
 from vultr_provider.checks import sort_key
 from vultr_provider.client import VultrClient
 from vultr_provider.errors import VultrNotFound
-from vultr_provider.ownership import RETIME_PREFIX
+from vultr_provider.ownership import parking_name
 from vultr_provider.types import DnsRecord
 from vultr_provider.zone import ZoneSnapshots
-
-
-def parking_name(name: str, record_id: str) -> str:
-    label = f"{RETIME_PREFIX}-{record_id.replace('-', '')[:12]}"
-    return f"{label}.{name}" if name else label
 
 
 @dataclass
@@ -47,9 +42,12 @@ class SetWriter:
         return record
 
     def patch(self, record: DnsRecord, **changes: object) -> None:
-        self.client.update_record(self.domain, str(record["id"]), **changes)
+        self.patch_id(str(record["id"]), **changes)
         record.update(changes)  # type: ignore[typeddict-item]
-        self.zones.patch(self.domain, str(record["id"]), **changes)
+
+    def patch_id(self, record_id: str, **changes: object) -> None:
+        self.client.update_record(self.domain, record_id, **changes)
+        self.zones.patch(self.domain, record_id, **changes)
 
     def delete(self, record_id: str) -> None:
         with contextlib.suppress(VultrNotFound):  # gone already: the goal of a delete
