@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -85,3 +85,11 @@ def _checked(name: str, value: Any, default: object) -> Any:
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         raise ValueError(f"setting {name}={value!r} must be of type {expected.__name__}")
     return value
+
+
+def changed_at_run_time(settings: T, changes: Mapping[str, Any], start_only: Collection[str]) -> T:
+    """``changed`` for ``POST /_emulator/settings``: names in ``start_only`` are refused."""
+    late = sorted(set(changes) & set(start_only))
+    if late:
+        raise ValueError(f"{late} apply at start only; at run time change the limit through /_emulator/faults")
+    return changed(settings, changes)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from emulators._core import JSONBodyError, Request, Response, Router
-from emulators._core.settings import changed
+from emulators._core.settings import changed_at_run_time
 from emulators._core.store import Namespace
 from emulators.edgio import profiles
 from emulators.edgio.auth import AuthError, authenticate
@@ -99,10 +99,7 @@ class EdgioApp:
         return dataclasses.asdict(self.settings)
 
     def configure(self, changes: dict[str, Any]) -> None:
-        late = sorted(set(changes) & set(START_ONLY))
-        if late:
-            raise ValueError(f"{late} apply at start only; at run time change the limit through /_emulator/faults")
-        self._apply(changed(self.settings, changes))
+        self._apply(changed_at_run_time(self.settings, changes, START_ONLY))
 
     def _apply(self, settings: EdgioSettings) -> None:
         catalogue = Catalogue.load(settings.catalogue_file)  # a bad file leaves the settings unchanged

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from emulators._core import JSONBodyError, Request, Response, Router
-from emulators._core.settings import changed
+from emulators._core.settings import changed_at_run_time
 from emulators._core.store import Namespace
 from emulators.vultr import domains
 from emulators.vultr.records import PRIORITY_TYPES, TYPES, RecordError, check_data, check_priority
@@ -96,10 +96,7 @@ class VultrApp:
         return dataclasses.asdict(self.settings)
 
     def configure(self, changes: dict[str, Any]) -> None:
-        late = sorted(set(changes) & set(START_ONLY))
-        if late:
-            raise ValueError(f"{late} apply at start only; at run time change the limit through /_emulator/faults")
-        self.settings = changed(self.settings, changes)
+        self.settings = changed_at_run_time(self.settings, changes, START_ONLY)
 
     def _seed_domains(self) -> None:
         for domain in self._seed:
