@@ -45,6 +45,12 @@ def edgio(emulators: Emulators, key: str, endpoint: str | None = None) -> dict[s
             "edgio:endpoint": endpoint or emulators.edgio, "edgio:requestsPerSecond": "500"}
 
 
+def assert_no_key(said: str, case: str, key: str, real_key: str) -> None:
+    """Neither the key given (whole, trimmed, or any long piece of it) nor the real one is shown."""
+    for secret_text in {key.strip(), *(part for part in key.split() if len(part) > 6), real_key}:
+        assert secret_text not in said, f"{case}: the key is in the output"
+
+
 def create_records(props: dict[str, Any]) -> Callable[[ProviderServer], None]:
     return lambda s: s.create(urn("pulumi-python:dynamic/vultr:DnsRecordSet", "x"), props)
 
@@ -55,9 +61,9 @@ def create_rule(props: dict[str, Any]) -> Callable[[ProviderServer], None]:
 
 def test_surrounding_whitespace_is_trimmed(emulators: Emulators) -> None:
     said = run(DnsRecordSetProvider(), vultr(emulators, f" {VULTR_TEST_KEY}\n"), create_records(RECORDS))
-    assert said == "" or "Traceback" not in said
+    assert said == ""
     said = run(DeliveryRuleProvider(), edgio(emulators, f"{EDGIO_TEST_KEY}\n"), create_rule(RULE))
-    assert "Error" not in said
+    assert said == ""
 
 
 @pytest.mark.parametrize(("case", "key", "endpoint", "props", "expected"), [
@@ -71,8 +77,7 @@ def test_vultr_errors_never_show_the_key(emulators: Emulators, case: str, key: s
                                          props: dict[str, Any], expected: str) -> None:
     said = run(DnsRecordSetProvider(), vultr(emulators, key, endpoint), create_records(props))
     assert expected in said
-    for secret_text in {key.strip(), *(part for part in key.split() if len(part) > 6), VULTR_TEST_KEY}:
-        assert secret_text not in said, f"{case}: the key is in the output"
+    assert_no_key(said, case, key, VULTR_TEST_KEY)
 
 
 def test_vultr_server_errors_never_show_the_key(emulators: Emulators) -> None:
@@ -93,5 +98,4 @@ def test_edgio_errors_never_show_the_key(emulators: Emulators, case: str, key: s
                                          props: dict[str, Any], expected: str) -> None:
     said = run(DeliveryRuleProvider(), edgio(emulators, key, endpoint), create_rule(props))
     assert expected in said
-    for secret_text in {key.strip(), *(part for part in key.split() if len(part) > 6), EDGIO_TEST_KEY}:
-        assert secret_text not in said, f"{case}: the key is in the output"
+    assert_no_key(said, case, key, EDGIO_TEST_KEY)

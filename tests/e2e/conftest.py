@@ -86,7 +86,13 @@ def project(tmp_path_factory: pytest.TempPathFactory, kubeconfig: str, namespace
             creds: dict[str, str]) -> Project:
     work: Path = tmp_path_factory.mktemp("project")
     proj = Project(work, kubeconfig=kubeconfig, namespace=namespace)
-    proj.init_stack("e2e", {
+    proj.init_stack("e2e", *stack_config(cloud, creds))
+    return proj
+
+
+def stack_config(cloud: Emulators, creds: dict[str, str], **extra: str) -> tuple[dict[str, str], dict[str, str]]:
+    """An end-to-end stack's plain and secret config: the test's emulators and credentials."""
+    return {
         "cdn-ingress:originDomain": DOMAIN,
         "cdn-ingress:edgioShortname": SHORTNAME,
         "cdn-ingress:deployTimeoutSeconds": "60",
@@ -94,5 +100,5 @@ def project(tmp_path_factory: pytest.TempPathFactory, kubeconfig: str, namespace
         "edgio:endpoint": cloud.edgio,
         "edgio:pollSeconds": "0.2",
         "edgio:username": creds["edgio_user"],
-    }, {"vultr:apiKey": creds["vultr"], "edgio:sharedKey": creds["edgio_key"]})
-    return proj
+        **extra,
+    }, {"vultr:apiKey": creds["vultr"], "edgio:sharedKey": creds["edgio_key"]}

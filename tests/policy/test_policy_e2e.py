@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DOMAIN, SHORTNAME
+from tests.e2e.conftest import stack_config
 from tests.support.emulator import Emulators
 from tests.support.pulumi_cli import ROOT, Project
 
@@ -38,11 +38,7 @@ def project(tmp_path_factory: pytest.TempPathFactory, kubeconfig: str, namespace
     proj = Project(tmp_path_factory.mktemp("project"), kubeconfig=kubeconfig, namespace=namespace)
     for path in sorted((ROOT / "manifests").glob("*.yaml")):
         proj.write_manifest(path.name, clean(proj.read_manifest(path.name)))
-    proj.init_stack("prod", {
-        "cdn-ingress:originDomain": DOMAIN, "cdn-ingress:edgioShortname": SHORTNAME,
-        "vultr:endpoint": cloud.vultr, "edgio:endpoint": cloud.edgio, "edgio:pollSeconds": "0.2",
-        "edgio:username": creds["edgio_user"],
-    }, {"vultr:apiKey": creds["vultr"], "edgio:sharedKey": creds["edgio_key"]})
+    proj.init_stack("prod", *stack_config(cloud, creds))
     return proj
 
 

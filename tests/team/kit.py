@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from tests.e2e.conftest import DOMAIN, SHORTNAME
+from tests.e2e.conftest import DOMAIN, SHORTNAME, stack_config
 from tests.support.emulator import Emulators
 from tests.support.pulumi_cli import ROOT, Project
 
@@ -47,16 +47,8 @@ def write_stack_manifests(project: Project, stack: str, namespace: str) -> str:
 
 
 def init_stack(project: Project, stack: str, namespace: str, cloud: Emulators, creds: dict[str, str]) -> None:
-    project.init_stack(stack, {
-        "cdn-ingress:originDomain": DOMAIN,
-        "cdn-ingress:edgioShortname": SHORTNAME,
-        "cdn-ingress:manifestsPath": write_stack_manifests(project, stack, namespace),
-        "cdn-ingress:deployTimeoutSeconds": "60",
-        "vultr:endpoint": cloud.vultr,
-        "edgio:endpoint": cloud.edgio,
-        "edgio:pollSeconds": "0.2",
-        "edgio:username": creds["edgio_user"],
-    }, {"vultr:apiKey": creds["vultr"], "edgio:sharedKey": creds["edgio_key"]})
+    manifests = write_stack_manifests(project, stack, namespace)
+    project.init_stack(stack, *stack_config(cloud, creds, **{"cdn-ingress:manifestsPath": manifests}))
     # Static origin addresses: other tests on the shared cluster take nodes out of service.
     for i, address in enumerate(sorted(NODE_IPS)):
         project.pulumi("config", "set", "--path", "--stack", stack, f"cdn-ingress:originAddresses[{i}]", address)
