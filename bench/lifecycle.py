@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Protocol
 
 from bench.baseline import Baseline
 from bench.measure import Bench, Conditions, Measure
@@ -19,9 +20,31 @@ def _workloads(routes: int) -> tuple[Workload, Workload, Workload]:
     return start, moved, replace(moved, nodes=(*NODES[1:], NEW_NODE))
 
 
+class Stack(Protocol):
+    def up(self, workload: Workload) -> None: ...
+    def refresh(self) -> None: ...
+    def destroy(self) -> None: ...
+
+
 def ours(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float) -> dict[str, Measure]:
+    """Through the providers directly, as the engine calls them."""
     bench.prepare(conditions)
-    stack = OurStack(bench.endpoints, poll_seconds=poll_seconds)
+    return _lifecycle(bench, OurStack(bench.endpoints, poll_seconds=poll_seconds), routes)
+
+
+def cli(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float) -> dict[str, Measure]:
+    """The program under the real Pulumi CLI, on the local cluster."""
+    from bench.cli import CliStack
+
+    bench.prepare(conditions)
+    stack = CliStack(bench.endpoints, poll_seconds=poll_seconds, pending_seconds=conditions.pending_seconds)
+    try:
+        return _lifecycle(bench, stack, routes)
+    finally:
+        stack.close()
+
+
+def _lifecycle(bench: Bench, stack: Stack, routes: int) -> dict[str, Measure]:
     start, moved, renoded = _workloads(routes)
     steps: list[Callable[[], None]] = [lambda: stack.up(start), lambda: stack.up(start), stack.refresh,
                                        lambda: stack.up(moved), lambda: stack.up(renoded), stack.destroy]

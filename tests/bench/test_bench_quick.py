@@ -1,6 +1,8 @@
-"""The benchmark's quick run (N=10, rules pending 1 s) against the emulators, with the structural
-targets that must hold at any N: a no-op costs nothing, deploy waits poll with listings, one
-changed path costs only its rule's calls, and the lifecycle costs less than the baseline's."""
+"""The benchmark's quick run (N=10, rules pending 1 s) against the emulators, through the providers
+directly and under the real CLI (end-to-end), with the structural targets that must hold at any N:
+a no-op costs nothing, deploy waits poll with listings, one changed path costs only its rule's
+calls, a replaced node costs only its record sets' calls, and the lifecycle costs less than the
+baseline's."""
 
 from __future__ import annotations
 
@@ -20,12 +22,21 @@ Runs = tuple[dict[str, Measure], dict[str, Measure]]
 
 
 @pytest.fixture(scope="module")
-def runs() -> Iterator[Runs]:
+def bench() -> Iterator[Bench]:
     bench = Bench()
-    try:
-        yield (lifecycle.ours(bench, ROUTES, CONDITIONS, POLL), lifecycle.baseline(bench, ROUTES, CONDITIONS, POLL))
-    finally:
-        bench.close()
+    yield bench
+    bench.close()
+
+
+@pytest.fixture(scope="module")
+def baseline(bench: Bench) -> dict[str, Measure]:
+    return lifecycle.baseline(bench, ROUTES, CONDITIONS, POLL)
+
+
+@pytest.fixture(scope="module", params=["providers", pytest.param("cli", marks=pytest.mark.e2e)])
+def runs(request: pytest.FixtureRequest, bench: Bench, baseline: dict[str, Measure]) -> Runs:
+    run = lifecycle.cli if request.param == "cli" else lifecycle.ours
+    return run(bench, ROUTES, CONDITIONS, POLL), baseline
 
 
 def test_no_op_up_costs_no_call(runs: Runs) -> None:
@@ -51,6 +62,14 @@ def test_one_changed_path_costs_only_its_rule(runs: Runs) -> None:
     assert changed.vultr_calls == 0
     assert changed.rule_writes == 1  # the new rule; the old one is deleted, the others untouched
     assert changed.writes == 3  # validate, create, delete
+
+
+def test_a_replaced_node_costs_only_its_record_sets(runs: Runs) -> None:
+    replaced = runs[0]["node replaced"]
+    ingresses = -(-ROUTES // PATHS_PER_INGRESS)
+    assert replaced.edgio_calls == 0
+    assert replaced.writes == 2 * ingresses  # per origin name: the leaving node's record out, the new one in
+    assert replaced.reads <= 1  # at most one listing of the (small) zone for the whole stack
 
 
 def test_lifecycle_costs_less_than_the_baseline_and_is_never_throttled(runs: Runs) -> None:

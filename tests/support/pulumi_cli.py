@@ -160,7 +160,8 @@ class Project:
             self.pulumi("config", "set", "--secret", key, stdin=value)
 
     def outputs(self) -> dict[str, Any]:
-        return json.loads(self.pulumi("stack", "output", "--json").stdout)
+        outputs: dict[str, Any] = json.loads(self.pulumi("stack", "output", "--json").stdout)
+        return outputs
 
     def export(self) -> str:
         return self.pulumi("stack", "export").stdout
