@@ -1,17 +1,23 @@
 """Composition root: read the stack config, validate the manifests, declare everything."""
 
+import sys
 from pathlib import Path
 
 import pulumi
 
 from cdn_ingress.app import CdnIngressApp
+from cdn_ingress.errors import ERROR_SHOWN_EXIT
 from cdn_ingress.manifests import load_documents
 from cdn_ingress.nodes import origin_addresses
 from cdn_ingress.routes import plan
 from cdn_ingress.settings import load_settings
 
-settings = load_settings()
-deployment_plan = plan(load_documents(Path(settings.manifests_path)), settings.ingress_class)
-addresses = origin_addresses(settings, deployment_plan)
+try:
+    settings = load_settings()
+    deployment_plan = plan(load_documents(Path(settings.manifests_path)), settings.ingress_class)
+    addresses = origin_addresses(settings, deployment_plan)
+except pulumi.RunError as error:  # the user's input: the message alone, and nothing registered
+    pulumi.log.error(str(error))
+    sys.exit(ERROR_SHOWN_EXIT)
 app = CdnIngressApp("cdn-ingress", plan=deployment_plan, settings=settings, origin_addresses=addresses)
 pulumi.export("routes", app.routes)

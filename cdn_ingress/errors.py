@@ -9,6 +9,9 @@ from typing import Any
 import pulumi
 
 MAX_LISTED = 100  # problems shown in the message; all of them stay in ``ManifestError.problems``
+#: The exit code by which a Python program tells the language host "the error was shown to the user":
+#: the engine stops without adding "the Python program exited with code 1" (pulumi-language-python-exec).
+ERROR_SHOWN_EXIT = 32
 VALUE_CHARS = 120  # a value in a message is cut here: a YAML bomb must not become a 14 MB message
 
 
