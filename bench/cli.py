@@ -85,9 +85,11 @@ class CliStack:
         }, {"vultr:apiKey": endpoints.vultr_key, "edgio:sharedKey": endpoints.edgio_key})
         self._replaced = False
 
-    def up(self, workload: Workload) -> None:
+    def arrange(self, workload: Workload) -> None:
         if (NEW_NODE in workload.nodes) != self._replaced:
             self._replace_node()
+
+    def up(self, workload: Workload) -> None:
         self.project.write_manifest("bench.yaml", manifests(workload))
         self.project.pulumi("up", "--yes", "--skip-preview", timeout=7200)
 

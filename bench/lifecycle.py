@@ -21,6 +21,9 @@ def _workloads(routes: int) -> tuple[Workload, Workload, Workload]:
 
 
 class Stack(Protocol):
+    def arrange(self, workload: Workload) -> None:
+        """Make the world match ``workload`` outside the stack (nodes), before the phase is timed."""
+
     def up(self, workload: Workload) -> None: ...
     def refresh(self) -> None: ...
     def destroy(self) -> None: ...
@@ -46,9 +49,14 @@ def cli(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float) 
 
 def _lifecycle(bench: Bench, stack: Stack, routes: int) -> dict[str, Measure]:
     start, moved, renoded = _workloads(routes)
-    steps: list[Callable[[], None]] = [lambda: stack.up(start), lambda: stack.up(start), stack.refresh,
-                                       lambda: stack.up(moved), lambda: stack.up(renoded), stack.destroy]
-    return {name: bench.measure(step) for name, step in zip(PHASES, steps, strict=True)}
+    steps: list[tuple[Workload, Callable[[], None]]] = [
+        (start, lambda: stack.up(start)), (start, lambda: stack.up(start)), (start, stack.refresh),
+        (moved, lambda: stack.up(moved)), (renoded, lambda: stack.up(renoded)), (renoded, stack.destroy)]
+    measured = {}
+    for name, (world, step) in zip(PHASES, steps, strict=True):
+        stack.arrange(world)
+        measured[name] = bench.measure(step)
+    return measured
 
 
 def baseline(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float) -> dict[str, Measure]:

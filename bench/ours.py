@@ -54,6 +54,9 @@ class OurStack:
         for provider in self.providers.values():
             provider.configure(ConfigureRequest(self._config))
 
+    def arrange(self, workload: Workload) -> None:
+        """Nothing outside the stack: the workload carries the node addresses."""
+
     def up(self, workload: Workload) -> None:
         self._start()
         wanted = self._declare(workload)
