@@ -1,6 +1,5 @@
 """Composition root: read the stack config, validate the manifests, declare everything."""
 
-import sys
 from pathlib import Path
 
 import pulumi
@@ -18,6 +17,6 @@ try:
     addresses = origin_addresses(settings, deployment_plan)
 except pulumi.RunError as error:  # the user's input: the message alone, and nothing registered
     pulumi.log.error(str(error))
-    sys.exit(ERROR_SHOWN_EXIT)
+    raise SystemExit(ERROR_SHOWN_EXIT) from error
 app = CdnIngressApp("cdn-ingress", plan=deployment_plan, settings=settings, origin_addresses=addresses)
 pulumi.export("routes", app.routes)

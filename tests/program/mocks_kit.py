@@ -13,6 +13,8 @@ import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
+from cdn_ingress.errors import ERROR_SHOWN_EXIT
+
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "cdn-ingress"
 IDENTITY = "pulumi-python:dynamic/cdn:StackIdentity"
@@ -102,7 +104,12 @@ def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | Non
 
     @pulumi.runtime.test
     def program() -> pulumi.Output[Any]:
-        namespace = runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
+        try:
+            namespace = runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
+        except SystemExit as stop:  # a user's mistake: shown, then the launcher's "error shown" exit
+            assert stop.code == ERROR_SHOWN_EXIT, stop.code
+            assert isinstance(stop.__cause__, pulumi.RunError), stop.__cause__
+            raise stop.__cause__ from None
         app = namespace["app"]
         origins = [record_set for origin in app.origins.values() for record_set in origin.sets]
         resources = [*app.objects.values(), *origins, *app.rules.values(), *app.statuses,
