@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TYPED := vultr_provider edgio_provider restkit cdn_ingress emulators bench preview fleet
 
 .PHONY: help venv toolchain cluster cluster-stop emulators emulators-stop up preview refresh destroy \
-        export-state test test-unit test-e2e lint bench clean-local
+        export-state test test-unit test-e2e lint bench bench-baseline clean-local
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -96,6 +96,9 @@ bench: venv ## Benchmarks under the real CLI (the providers directly without the
 	$(PY) -m bench --routes 1,10 --foreign 0,5000 --pending-seconds 5 --output .run/bench-small.md
 	$(PY) -m bench --routes 100,300 --foreign 0,5000 --pending-seconds 30 --no-baseline --output .run/bench-large.md
 	{ cat .run/bench-small.md; echo; echo ---; echo; cat .run/bench-large.md; } >bench/RESULTS.md
+
+bench-baseline: venv ## The original demo's calls at N = 100 beside ours (it waits out each deploy in turn: about 75 minutes); bench/BASELINE-100.md
+	$(PY) -m bench --driver providers --routes 100 --foreign 0 --pending-seconds 30 --baseline-up-to 100 --output bench/BASELINE-100.md
 
 clean-local: ## Forget the local stack's state and emulator data (not the toolchain cache)
 	scripts/local-stack.sh emulators-stop || true
