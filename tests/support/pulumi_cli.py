@@ -26,6 +26,19 @@ CODE = ("Pulumi.yaml", "__main__.py", "requirements.txt", "cdn_ingress", "edgio_
         "vultr_provider", "restkit")
 
 
+def _let_plugins_hear_interrupts() -> None:
+    """The engine stops each plugin with SIGINT and waits 5 s before killing it. A CLI started with
+    SIGINT ignored (any background job of a non-interactive shell, so also a detached run or a CI
+    job) hands the ignore down to every plugin, and each command then waits those 5 s. A handler,
+    unlike an ignore, is not inherited across exec, so the CLI started from here gets the default."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        with contextlib.suppress(ValueError):  # only the main thread may set it; elsewhere leave it
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+_let_plugins_hear_interrupts()
+
+
 def toolchain_problem() -> str | None:
     """None when the toolchain (CLI, plugins and control plane) is built, else what
     ``tools/toolchain.sh --check`` says is missing, on one line."""
