@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from bench import lifecycle
-from bench.cli import problem as cli_problem
 from bench.measure import EDGIO_PACE, VULTR_LIMIT, Bench, Conditions
 from bench.report import Row, markdown
+from tests.support.pulumi_cli import toolchain_problem
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 DRIVERS = {
@@ -54,7 +54,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     if args.quick:
         args.routes, args.foreign, args.pending_seconds = [10], [0], 2.0
     if args.driver == "auto":
-        missing = cli_problem()
+        missing = toolchain_problem()
         args.driver = "providers" if missing else "cli"
         if missing:
             print(f"toolchain not built ({missing}): measuring through the providers directly", file=sys.stderr)

@@ -17,24 +17,13 @@ from pathlib import Path
 from typing import Any, cast
 
 from bench.ours import Endpoints
-from bench.workload import DOMAIN, NEW_NODE, PATHS_PER_INGRESS, SHORTNAME, Workload
-from tests.support.pulumi_cli import ROOT, Project, toolchain_problem
+from bench.workload import DOMAIN, NEW_NODE, SHORTNAME, Workload
+from tests.support.pulumi_cli import ROOT, Project, local_cluster
 
 #: The node that leaves and the one that joins in "one node replaced" (tools/nodes.py's naming).
 LEAVING, JOINING, JOINING_ADDRESS = "node-1", "node-4", "203.0.113.14"
 APP = "bench-app"
 NODES_PY = [sys.executable, str(ROOT / "tools" / "nodes.py")]
-
-
-def problem() -> str | None:
-    """Why the CLI mode cannot run here (the toolchain or the local cluster is not built), or None."""
-    return toolchain_problem()
-
-
-def _kubeconfig() -> str:
-    subprocess.run([str(ROOT / "tools" / "cluster.sh"), "start"], check=True, capture_output=True)
-    return subprocess.run([str(ROOT / "tools" / "cluster.sh"), "kubeconfig"], check=True,
-                          capture_output=True, text=True).stdout.strip()
 
 
 def manifests(workload: Workload) -> list[dict[str, Any]]:
@@ -57,7 +46,6 @@ def manifests(workload: Workload) -> list[dict[str, Any]]:
                      "spec": {"ingressClassName": "edgio", "rules": [{"host": paths[0].host, "http": {"paths": [
                          {"path": r.path, "pathType": "Prefix",
                           "backend": {"service": {"name": name, "port": {"name": "http"}}}} for r in paths]}}]}})
-    assert all(len([r for r in routes if r.ingress == n]) <= PATHS_PER_INGRESS for n in workload.ingresses())
     return docs
 
 
@@ -68,7 +56,7 @@ class CliStack:
     def __init__(self, endpoints: Endpoints, *, poll_seconds: float, pending_seconds: float) -> None:
         from kubernetes import client, config
 
-        self._kubeconfig = _kubeconfig()
+        self._kubeconfig = local_cluster()
         self._core = client.CoreV1Api(cast(Any, config).new_client_from_config(config_file=self._kubeconfig))
         self.namespace = f"bench-{secrets.token_hex(3)}"
         self._core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=self.namespace)))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.support.emulator import Emulators
-from tests.support.pulumi_cli import ROOT, Project, toolchain_problem
+from tests.support.pulumi_cli import Project, local_cluster, toolchain_problem
 
 DOMAIN = "origin.example.com"
 SHORTNAME = "cstradtman"
@@ -34,9 +33,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def kubeconfig() -> str:
-    subprocess.run([str(ROOT / "tools" / "cluster.sh"), "start"], check=True)
-    return subprocess.run([str(ROOT / "tools" / "cluster.sh"), "kubeconfig"], check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return local_cluster()
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,11 @@ def _let_plugins_hear_interrupts() -> None:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-_let_plugins_hear_interrupts()
+def local_cluster() -> str:
+    """Start the local cluster (idempotent) and return its kubeconfig path."""
+    subprocess.run([str(ROOT / "tools" / "cluster.sh"), "start"], check=True)
+    return subprocess.run([str(ROOT / "tools" / "cluster.sh"), "kubeconfig"], check=True,
+                          capture_output=True, text=True).stdout.strip()
 
 
 def toolchain_problem() -> str | None:
@@ -63,6 +67,7 @@ class CliError(AssertionError):
 
 class Project:
     def __init__(self, workdir: Path, *, kubeconfig: str, namespace: str) -> None:
+        _let_plugins_hear_interrupts()
         self.dir = workdir
         self.namespace = namespace
         for name in CODE:
