@@ -61,12 +61,12 @@ class ClaimStep:
 
 def decide(p: dict[str, Any], names: NameView, state: StateClaim) -> Decision:
     """The records this set may own; raises VultrConflict naming every record and claim it may not."""
-    identity = (p["owner"], p["set_key"])
-    others = [c for c in names.claims if (c.owner, c.key) != identity]
-    takeable = [c for c in others if (c.owner == p["owner"] and p["owner"]) or state.is_ours(c)]
-    foreign = [c for c in others if c not in takeable]
-    if p["adopt"]:
-        return Decision(names.all_records, takeable + foreign)
+    others = [c for c in names.claims if (c.owner, c.key) != (p["owner"], p["set_key"])]
+    takeable = [c for c in others if (p["owner"] and c.owner == p["owner"]) or state.is_ours(c)]
+    partners = [c for c in others if c not in takeable and p["shared"] and c.shared]
+    foreign = [c for c in others if c not in takeable and c not in partners]
+    if p["adopt"]:  # everything but what another contributor to a shared name holds
+        return Decision([r for r in names.all_records if not _held(r, partners)], takeable + foreign)
     if foreign:
         theirs = [r for r in names.records if r["id"] not in state.record_ids]
         raise VultrConflict(conflict_message(p, theirs, foreign))
@@ -79,27 +79,37 @@ def decide(p: dict[str, Any], names: NameView, state: StateClaim) -> Decision:
     if mine is not None:
         allowed |= mine.records or set()
 
-    def leftover(record: DnsRecord, at_name: bool) -> bool:
-        """What a killed run of this set left: at a create everything (its marker was only kept
-        after the name was checked free), at an update records of declared addresses."""
-        return mine is not None and (state.creating or (at_name and record["data"] in p["addresses"]))
+    def ours(record: DnsRecord, at_name: bool) -> bool:
+        """In state or a claim this set holds; or what a killed run of this set left: at a create
+        everything (its marker was only kept after the name was checked free), at an update
+        records of declared addresses."""
+        if record["id"] in allowed:
+            return True
+        leftover = mine is not None and (state.creating or (at_name and record["data"] in p["addresses"]))
+        return leftover and not _held(record, partners)
 
-    strangers = [r for r in names.records if r["id"] not in allowed and not leftover(r, True)]
+    strangers = [r for r in names.records if not ours(r, True) and not _held(r, partners)]
     if strangers:
         raise VultrConflict(conflict_message(p, strangers, []))
-    parked = [r for r in names.parked if r["id"] in allowed or leftover(r, False)]
-    return Decision(list(names.records) + parked, takeable)
+    timed = sorted({r["ttl"] for r in names.records if _held(r, partners) and r["ttl"] != p["ttl"]})
+    if timed:
+        raise VultrConflict(_ttl_message(p, timed, partners))
+    return Decision([r for r in names.records if ours(r, True)] + [r for r in names.parked if ours(r, False)],
+                    takeable)
 
 
 def verify(p: dict[str, Any], fresh: NameView, step: ClaimStep, decision: Decision) -> Decision:
     """The decision again on a listing that began after the claim was written: any other claim or
-    record that appeared meanwhile stops the run (with adopt it is taken too)."""
+    record that appeared meanwhile stops the run (with adopt it is taken too); on a shared name,
+    other contributors' claims and the records they hold are theirs."""
     ours = {str(r["id"]) for r in decision.owned}
     gone = {c.record_id for c in decision.taken}
     claims = [c for c in fresh.claims if c.record_id != step.marker_id and c.record_id not in gone]
+    partners = [c for c in claims if p["shared"] and c.shared and c.owner != p["owner"]]
+    claims = [c for c in claims if c not in partners]
     if p["adopt"]:
-        return Decision(fresh.all_records, decision.taken + claims)
-    strangers = [r for r in fresh.records if str(r["id"]) not in ours]
+        return Decision([r for r in fresh.all_records if not _held(r, partners)], decision.taken + claims)
+    strangers = [r for r in fresh.records if str(r["id"]) not in ours and not _held(r, partners)]
     if strangers or claims:
         raise VultrConflict(conflict_message(p, strangers, claims))
     return Decision([r for r in fresh.all_records if str(r["id"]) in ours], decision.taken)
@@ -107,13 +117,22 @@ def verify(p: dict[str, Any], fresh: NameView, step: ClaimStep, decision: Decisi
 
 def write(writer: SetWriter, p: dict[str, Any], names: NameView, decision: Decision) -> ClaimStep:
     """This set's marker: kept, taken over (rewritten in one write), or written now, before any
-    address record, so a run killed after its first record is still recognised as this set's."""
+    address record, so a run killed after its first record is still recognised as this set's. A
+    shared set also announces the addresses it is about to add (``pending``), so the other
+    contributors do not take those records for strangers before the marker names them."""
     if not p["owner"]:
         return ClaimStep(None)
     taken = [c.record_id for c in decision.taken]
-    if names.mine is not None:
-        return ClaimStep(names.mine.record_id, names.mine.data, surplus=taken)
-    data = marker_data(p["owner"], p["set_key"], p["type"], (str(r["id"]) for r in decision.owned))
+    have = {r["data"] for r in decision.owned}
+    pending = [a for a in p["addresses"] if a not in have] if p["shared"] else []
+    data = marker_data(p["owner"], p["set_key"], p["type"], (str(r["id"]) for r in decision.owned),
+                       shared=p["shared"], pending=pending)
+    mine = names.mine
+    if mine is not None:
+        if not pending:
+            return ClaimStep(mine.record_id, mine.data, surplus=taken)
+        writer.patch_id(mine.record_id, data=data)
+        return ClaimStep(mine.record_id, data, previous=mine.data, surplus=taken)
     if decision.taken:
         first = decision.taken[0]
         writer.patch_id(first.record_id, data=data)
@@ -128,7 +147,7 @@ def finish(writer: SetWriter, p: dict[str, Any], step: ClaimStep, owned: dict[st
     """The marker names exactly the records the set ends with; claims taken over go last."""
     if step.marker_id is None:
         return
-    data = marker_data(p["owner"], p["set_key"], p["type"], owned.values())
+    data = marker_data(p["owner"], p["set_key"], p["type"], owned.values(), shared=p["shared"])
     if data != step.data:
         writer.patch_id(step.marker_id, data=data)
         step.data = data
@@ -146,14 +165,24 @@ def withdraw(writer: SetWriter, step: ClaimStep) -> None:
         writer.patch_id(step.marker_id, data=step.previous)
 
 
+def _held(record: DnsRecord, partners: list[Claim]) -> bool:
+    return any(c.holds(record) for c in partners)
+
+
 def conflict_message(p: dict[str, Any], others: list[DnsRecord], claims: list[Claim]) -> str:
     fqdn = f"{p['name']}.{p['domain']}" if p["name"] else str(p["domain"])
     parts = [f"id={r['id']} {fqdn} {r['type']} {r['data']}" for r in others]
-    parts += [f"id={c.record_id} {marker_name(p['name'])} TXT (claimed by owner {c.owner} set {c.key or '-'})"
-              for c in claims]
-    return (f"{fqdn} {p['type']} holds records this set does not own: {', '.join(parts)}; they would "
-            "join its round robin. Remove them, or set adopt (cdn-ingress:adoptExisting) to take them over "
-            "and make the set exactly as declared")
+    parts += [f"id={c.record_id} {marker_name(p['name'])} TXT (claimed by owner {c.owner} set {c.key or '-'}"
+              f"{', shared' if c.shared else ''})" for c in claims]
+    message = (f"{fqdn} {p['type']} holds records this set does not own: {', '.join(parts)}; they would "
+               "join its round robin. Remove them, or set adopt (cdn-ingress:adoptExisting) to take them over "
+               "and make the set exactly as declared")
+    if p["shared"] and any(not c.shared for c in claims):
+        message += ("; a shared origin name needs every owner at the name to share it, and "
+                    + ", ".join(sorted({c.owner for c in claims if not c.shared})) + " does not")
+    elif any(c.shared for c in claims):
+        message += "; the name is shared by its owners: this set may join only when it is shared too"
+    return message
 
 
 def _legacy_message(p: dict[str, Any], claim: Claim) -> str:
@@ -161,3 +190,10 @@ def _legacy_message(p: dict[str, Any], claim: Claim) -> str:
             "stack) was written before markers named their records, so the records it owns cannot be told "
             "from others at the name. Run `pulumi up` once without moving the Service (any change of that set "
             "rewrites its marker), or set adopt (cdn-ingress:adoptExisting) to take every record at the name")
+
+
+def _ttl_message(p: dict[str, Any], ttls: list[int], partners: list[Claim]) -> str:
+    owners = ", ".join(sorted({c.owner for c in partners}))
+    return (f"shared origin name {p['name']}.{p['domain']} {p['type']} answers with TTL "
+            f"{', '.join(map(str, ttls))} (records of {owners}), this set asks for ttl={p['ttl']}: Vultr keeps one "
+            "TTL per name, so every stack sharing it must set the same originTtl")

@@ -24,7 +24,7 @@ MARKER_TTL = 300
 RETIME_PREFIX = f"{MARKER_PREFIX}-retime"
 _PARKED = re.compile(rf"^{re.escape(RETIME_PREFIX)}-[0-9a-f]{{12}}(\.|$)")
 _MARKER = re.compile(r"^heritage=cdn-ingress owner=(?P<owner>\S+)(?: set=(?P<key>\S+))? type=(?P<type>\S+)"
-                     r"(?: records=(?P<records>\S*))?$")
+                     r"(?: shared=(?P<shared>yes))?(?: records=(?P<records>\S*))?(?: pending=(?P<pending>\S*))?$")
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,17 @@ class Claim:
     every record of its type at the name)."""
     data: str = ""
     """The marker's text as it was read: what an undone hand-over writes back."""
+    shared: bool = False
+    """The owner contributes to a name other stacks may contribute to as well."""
+    pending: frozenset[str] = frozenset()
+    """Addresses a shared set is adding now: records of these it made may not be named yet."""
 
     def names(self, record_id: str) -> bool:
         return self.records is None or record_id in self.records
+
+    def holds(self, record: DnsRecord) -> bool:
+        """Names the record, or (a shared set mid-write) announced its address."""
+        return self.names(str(record["id"])) or record["data"] in self.pending
 
 
 def marker_name(name: str) -> str:
@@ -55,10 +63,13 @@ def parking_name(name: str, record_id: str) -> str:
     return f"{label}.{name}" if name else label
 
 
-def marker_data(owner: str, key: str, type_: str, records: Iterable[str] = ()) -> str:
+def marker_data(owner: str, key: str, type_: str, records: Iterable[str] = (), *, shared: bool = False,
+                pending: Iterable[str] = ()) -> str:
     """The marker's TXT data, quoted as Vultr stores TXT values."""
-    ids = ",".join(sorted(records))
-    return f'"heritage=cdn-ingress owner={owner}{f" set={key}" if key else ""} type={type_} records={ids}"'
+    text = f"heritage=cdn-ingress owner={owner}{f' set={key}' if key else ''} type={type_}"
+    text += f"{' shared=yes' if shared else ''} records={','.join(sorted(records))}"
+    waiting = ",".join(sorted(pending))
+    return f'"{text}{f" pending={waiting}" if waiting else ""}"'
 
 
 def parse_marker(record: DnsRecord | dict[str, Any]) -> Claim | None:
@@ -69,8 +80,9 @@ def parse_marker(record: DnsRecord | dict[str, Any]) -> Claim | None:
         return None
     listed = match["records"]
     records = None if listed is None else frozenset(i for i in listed.split(",") if i)
+    pending = frozenset(a for a in (match["pending"] or "").split(",") if a)
     return Claim(str(record["id"]), match["owner"], match["key"] or "", match["type"], records,
-                 str(record.get("data", "")))
+                 str(record.get("data", "")), bool(match["shared"]), pending)
 
 
 @dataclass
