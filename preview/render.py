@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from preview.events import Preview, Step
 from preview.gate import ALLOW_LABEL, Gate, gate
 from preview.kinds import COLUMNS, Kind, changes, column, kind_of, short_type
-from preview.md import INFO, code, fence, quote, utf16_len
+from preview.md import INFO, code, fence, one_line, quote, text, utf16_len
 from preview.resources import block, label, policy_line
 from preview.traffic import Traffic, traffic
 
@@ -49,7 +49,7 @@ def _table(steps: list[Step]) -> str:
     rows = ["| | create | update | replace | delete | unchanged |", "|---|---:|---:|---:|---:|---:|"]
     for name, members in groups.items():
         counts = {c: sum(1 for s in members if column(s) == c) for c in COLUMNS}
-        rows.append(f"| {name} | " + " | ".join(str(counts[c] or "·") for c in COLUMNS) + " |")
+        rows.append(f"| {text(name)} | " + " | ".join(str(counts[c] or "·") for c in COLUMNS) + " |")
     return "\n".join(rows)
 
 
@@ -74,7 +74,7 @@ def _warnings_block(t: Traffic, keep: int | None) -> str:
 
 
 def _errors_block(preview: Preview) -> str:
-    errors = [d.message for d in preview.diagnostics if d.severity == "error"]
+    errors = ["\n".join(map(one_line, d.message.split("\n"))) for d in preview.diagnostics if d.severity == "error"]
     if not errors:
         return ""
     shown = [m if len(m) <= MAX_MESSAGE else f"{m[:MAX_MESSAGE]}… ({len(m)} chars)" for m in dict.fromkeys(errors)]
@@ -111,7 +111,7 @@ def _program_warnings(preview: Preview) -> str:
     warnings = list(dict.fromkeys(d.message for d in preview.diagnostics if d.severity == "warning"))
     if not warnings:
         return ""
-    body = "\n".join(f"- {' '.join(w.split())[:MAX_MESSAGE]}" for w in warnings)
+    body = "\n".join(f"- {text(' '.join(w.split())[:MAX_MESSAGE])}" for w in warnings)
     return f"<details><summary>⚠️ {len(warnings)} warning(s) from the program</summary>\n\n{body}\n\n</details>"
 
 
@@ -152,7 +152,7 @@ def _headline(preview: Preview, target: Target, g: Gate) -> str:
 def _left_out_note(target: Target, what: str, full_size: int) -> str:
     where = f" The whole preview is in [the workflow run]({target.run_url})." if target.run_url else ""
     return (f"{INFO} Left out to stay under GitHub's {LIMIT:,}-character limit: {what} (the full comment is "
-            f"{full_size:,} characters). `make preview-comment STACK={target.stack}` prints all of it.{where}")
+            f"{full_size:,} characters). {code(f'make preview-comment STACK={target.stack}')} prints all of it.{where}")
 
 
 def _document(preview: Preview, target: Target, mode: str, keep: int | None) -> tuple[str, int]:
