@@ -14,6 +14,7 @@ _BACKTICKS = re.compile(r"`+")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Markdown punctuation escaped wherever it stands; '_' only where it can start or end emphasis.
 _ALWAYS = frozenset("\\`*[]~|$")
+_SPECIAL = re.compile(r"[<>&\\`*\[\]~|$_#@]")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
 # U+2060 WORD JOINER: invisible, and GitHub links '@name' and '#12' only when a word character follows.
 JOINER = "\N{WORD JOINER}"
@@ -27,7 +28,7 @@ def _hidden(char: str) -> bool:
 def one_line(text: str) -> str:
     """The text with every control, format (bidi, zero-width) and line-separator character shown as an
     escape (``\\n``, ``\\x00``, ``\\u2028``), as Python's ``repr`` shows it."""
-    if not any(_hidden(c) for c in text):
+    if text.isprintable():  # the common case, checked in C: no Cc, Cf, Zl, Zp (nor other separators)
         return text
     return "".join(_escape_char(c) if _hidden(c) else c for c in text)
 
@@ -41,13 +42,14 @@ def _escape_char(char: str) -> str:
 
 def text(value: object) -> str:
     """Plain text inside Markdown: one line, Markdown and HTML shown as typed, no mention or issue link."""
-    raw = one_line(str(value))
-    escaped = "".join(_escape_markdown(c, raw[i - 1] if i else "", raw[i + 1:i + 2]) for i, c in enumerate(raw))
+    escaped = _SPECIAL.sub(_escape_markdown, one_line(str(value)))
     start = _LINE_START.match(escaped)  # a list marker or setext underline where the text opens a line
     return f"{escaped[:start.end() - 1]}\\{escaped[start.end() - 1:]}" if start else escaped
 
 
-def _escape_markdown(char: str, before: str, after: str) -> str:
+def _escape_markdown(match: re.Match[str]) -> str:
+    char, at, whole = match[0], match.start(), match.string
+    before, after = whole[at - 1:at], whole[at + 1:at + 2]
     if char in "<>&":
         return html.escape(char)
     if char in _ALWAYS or (char == "_" and not (before.isalnum() and after.isalnum())):
