@@ -15,7 +15,7 @@ _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Markdown punctuation escaped wherever it stands; '_' only where it can start or end emphasis.
 _ALWAYS = frozenset("\\`*[]~|$")
 _SPECIAL = re.compile(r"[<>&\\`*\[\]~|$_#@]")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d{1,9}[.)](?=\s|$))")
 # U+2060 WORD JOINER: invisible, and GitHub links '@name' and '#12' only when a word character follows.
 JOINER = "\N{WORD JOINER}"
 

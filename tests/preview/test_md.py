@@ -64,3 +64,9 @@ def test_html_code_cannot_end_its_html_block() -> None:
 @given(st.text(min_size=1, max_size=40).filter(lambda v: v == v.strip(" ") and v.strip()))
 def test_any_text_is_shown_as_typed(value: str) -> None:
     assert _paragraph(text(value)) == one_line(value).strip()
+
+
+@pytest.mark.parametrize("value", ["203.0.113.13", "refresh_absmax", "profile LLNW-Generic → LLNW-VideoOnDemand",
+                                   "published protocols http, https → https", "shop.example.com/api", "x-y", "1.5 s"])
+def test_plain_phrases_are_left_as_they_are(value: str) -> None:
+    assert text(value) == value
