@@ -16,6 +16,7 @@ from cdn_ingress.errors import ManifestError
 from cdn_ingress.manifests import load_documents
 from cdn_ingress.routes import Plan, plan
 from tests.program.manifests_kit import ingress, shipped, write
+from tests.program.mocks_kit import Recorder, run_program
 
 INGRESS = "m/pywai-ingress.yaml: Ingress default/shop (line 1)"
 REFUSED = ("control characters (C0 such as newline, tab and CR; DEL; C1), line and paragraph separators "
@@ -74,6 +75,16 @@ def test_refused_values_are_listed_with_the_other_problems(tmp_path: Path) -> No
     fields = sorted(line.split(": ")[2].split("=")[0] for line in found)
     assert fields == [f"metadata.annotations['{PREFIX}profile']", f"metadata.annotations['{PREFIX}shortname']",
                       "spec.rules[0].host"]
+
+
+def test_a_refused_value_registers_nothing(tmp_path: Path) -> None:
+    files: dict[str, Any] = shipped()
+    files["pywai-ingress.yaml"] = [ingress("shop", "shop.example.com", "/", annotations={
+        PREFIX + "response-headers": HOSTILE["response-headers"]})]
+    mocks = Recorder(preview=True)
+    with pytest.raises(ManifestError, match="must be one line of text: found U\\+000A at character 7"):
+        run_program(write(tmp_path / "m", files), mocks=mocks)
+    assert mocks.registered == []
 
 
 def test_printable_unicode_is_still_allowed(tmp_path: Path) -> None:
