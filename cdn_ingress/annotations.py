@@ -6,6 +6,7 @@ Every annotation under the prefix must be known; a typo is an error, not a silen
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,10 @@ PROTOCOLS = ("http", "https")
 _SHORTNAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 _SECONDS = re.compile(r"^[0-9]{1,9}$")  # ASCII digits only: str.isdigit() also accepts '²'
-
+# Bidi controls reorder what a reviewer reads (in the preview comment, in Edgio's console).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+HIDDEN_REFUSED = ("control characters (C0 such as newline, tab and CR; DEL; C1), line and paragraph separators "
+                  "(U+2028, U+2029) and bidi controls are not allowed")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,14 @@ class RuleOptions:
 
 class AnnotationError(ValueError):
     """``str(exc)`` says what is allowed; the caller adds file, object and value."""
+
+
+def hidden_character(value: str) -> str | None:
+    """Why a value that reaches a vendor is refused for a character no reviewer sees, or None."""
+    for index, char in enumerate(value):
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI:
+            return f"must be one line of text: found U+{ord(char):04X} at character {index + 1}; {HIDDEN_REFUSED}"
+    return None
 
 
 def _protocol_list(value: str) -> dict[str, Any]:
@@ -113,6 +125,8 @@ def parse_rule_options(annotations: Mapping[str, Any]) -> tuple[RuleOptions, lis
             problems.append((key, value, f"unknown annotation; allowed: {sorted(PREFIX + k for k in PARSERS)}"))
         elif not isinstance(value, str):
             problems.append((key, value, "annotation values must be strings (quote them in YAML)"))
+        elif (hidden := hidden_character(value)) is not None:
+            problems.append((key, value, hidden))
         else:
             try:
                 parsed = parser(value)

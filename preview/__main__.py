@@ -10,7 +10,7 @@ from pathlib import Path
 
 from preview.events import EventLogError, Preview, load
 from preview.gate import ALLOW_LABEL, gate
-from preview.github import Comments, GitHubError
+from preview.github import DEFAULT_AUTHOR, Comments, GitHubError
 from preview.render import Target, marker, render
 
 GATE_BLOCKED = 3
@@ -47,7 +47,7 @@ def _comment(args: argparse.Namespace) -> int:
         print("GITHUB_TOKEN is not set: it needs pull-requests: write on the repository", file=sys.stderr)
         return 2
     body = Path(args.file).read_text(encoding="utf-8")
-    comments = Comments(args.repo, args.pr, token, args.api)
+    comments = Comments(args.repo, args.pr, token, args.api, author=args.author)
     action, comment_id = comments.upsert(marker(args.project, args.stack), body)
     print(f"{action} comment {comment_id} for {args.project}/{args.stack} on {args.repo}#{args.pr}")
     return 0
@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--project", required=True)
     c.add_argument("--stack", required=True)
     c.add_argument("--api", default=os.environ.get("GITHUB_API_URL", "https://api.github.com"))
+    c.add_argument("--author", default=os.environ.get("PREVIEW_COMMENT_AUTHOR") or DEFAULT_AUTHOR,
+                   help="login the token posts as; only its comment is edited (default: $PREVIEW_COMMENT_AUTHOR, "
+                        f"else {DEFAULT_AUTHOR})")
     args = parser.parse_args(argv)
     try:
         return _render(args) if args.command == "render" else _comment(args)

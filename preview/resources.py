@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from preview.events import PolicyResult, Step
 from preview.kinds import CDN_TYPE, DNS_TYPE, short_type
-from preview.md import INFO, code, fence, html_code
+from preview.md import INFO, code, fence, html_code, one_line, text
 from preview.rules import route_of
 from preview.traffic import origin_of
 from preview.values import ABSENT, Change, diff, show
@@ -35,7 +35,8 @@ def policy_line(result: PolicyResult, *, with_resource: str = "", limit: int = 0
     message = " ".join(result.message.split())
     if limit and len(message) > limit:
         message = message[:limit].rstrip() + "…"
-    return f"{icon} **{result.level or 'policy'}** {code(f'{result.pack}/{result.policy}')}{where}: {message}"
+    name = code(f"{result.pack}/{result.policy}")
+    return f"{icon} **{text(result.level or 'policy')}** {name}{where}: {text(message)}"
 
 
 def _diff_lines(changes: Iterable[Change], replace_keys: set[str]) -> list[str]:
@@ -43,9 +44,9 @@ def _diff_lines(changes: Iterable[Change], replace_keys: set[str]) -> list[str]:
     for change in changes:
         forces = "  # forces replacement" if change.path.split(".")[0].split("[")[0] in replace_keys else ""
         if change.old is not ABSENT:
-            lines.append(f"- {change.path}: {show(change.old)}")
+            lines.append(f"- {one_line(change.path)}: {one_line(show(change.old))}")
         if change.new is not ABSENT:
-            lines.append(f"+ {change.path}: {show(change.new)}{forces}")
+            lines.append(f"+ {one_line(change.path)}: {one_line(show(change.new))}{forces}")
     return lines
 
 
@@ -55,7 +56,7 @@ def property_diff(step: Step) -> str:
     new = None if step.op == "delete" else step.new
     lines = _diff_lines(diff(old, new), set(step.replace_keys))
     if not lines:
-        reported = ", ".join(step.diff_keys)
+        reported = text(", ".join(step.diff_keys))
         return f"No input changes; the provider reports changes in: {reported}." if reported else ""
     return fence("\n".join(lines), "diff")
 
@@ -67,14 +68,15 @@ def summary_line(step: Step, policies: list[PolicyResult]) -> str:
         worst = "⛔" if any(p.level == "mandatory" for p in policies) else "⚠️"
         badge = f" {worst} {len(policies)} polic{'y' if len(policies) == 1 else 'ies'}"
     op = "unchanged" if step.op == "same" else step.op
-    return f"{icon} <b>{html.escape(op)}</b> {html.escape(short_type(step))} {html_code(label(step))}{badge}"
+    kind = html.escape(one_line(short_type(step)))
+    return f"{icon} <b>{html.escape(one_line(op))}</b> {kind} {html_code(label(step))}{badge}"
 
 
 def block(step: Step, policies: list[PolicyResult], *, with_diff: bool) -> str:
     """``<details>`` with the policy results and the property diff, or one bullet line without it."""
     policy_lines = [f"- {policy_line(p)}" for p in policies]
     if not with_diff:
-        head = f"- {OP_ICONS.get(step.op, '⚪')} {step.op} {short_type(step)} {code(label(step))}"
+        head = f"- {OP_ICONS.get(step.op, '⚪')} {text(step.op)} {text(short_type(step))} {code(label(step))}"
         return "\n".join([head, *(f"  {line}" for line in policy_lines)])
     body = "\n".join(policy_lines)
     if step.op == "replace" and step.replace_keys:

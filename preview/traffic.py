@@ -12,7 +12,7 @@ from typing import Any
 
 from preview.events import Step
 from preview.kinds import CDN_TYPE, DNS_TYPE, STATUS_TYPE
-from preview.md import ADD, REMOVE, code
+from preview.md import ADD, REMOVE, code, text
 from preview.rules import describe_rule_update, protocols, route_of, target_of
 from preview.values import Unknown, is_known
 
@@ -75,10 +75,10 @@ def _rules(steps: list[Step], out: Traffic) -> None:
         elif step.op == "create" and id(step) not in moved:
             inputs = step.new or {}
             out.routes.append(f"{ADD} {code(route_of(inputs))} will be served by the CDN from "
-                              f"{code(target_of(inputs))} ({protocols(inputs)})")
+                              f"{code(target_of(inputs))} ({text(protocols(inputs))})")
         elif step.op == "update":
             changed = describe_rule_update(step.old or {}, step.new or {})
-            out.routes.append(f"✏️ {code(route_of(step.new or {}))}: {'; '.join(changed) or 'settings change'}")
+            out.routes.append(f"✏️ {code(route_of(step.new or {}))}: {text('; '.join(changed)) or 'settings change'}")
         elif step.op == "replace":
             _rule_replaced(step, out)
 
@@ -100,7 +100,7 @@ def _rule_deleted(step: Step, out: Traffic, *, listed: bool) -> None:
 
 def _rule_replaced(step: Step, out: Traffic) -> None:
     route = route_of(step.new or step.old or {})
-    why = "; ".join(describe_rule_update(step.old or {}, step.new or {})) or ", ".join(step.replace_keys)
+    why = text("; ".join(describe_rule_update(step.old or {}, step.new or {})) or ", ".join(step.replace_keys))
     out.warnings.append(f"CDN rule for {code(route)} is **replaced**{_guard(step)} ({why}): Edgio deletes it "
                         f"before creating the new one, so {code(route)} is unserved between delete and create")
     out.routes.append(f"♻️ {code(route)} is replaced: {why}")
@@ -127,16 +127,16 @@ def _origin_update(step: Step, out: Traffic) -> None:
         lost = [a for a in before if a not in after]
         gained = [a for a in after if a not in before]
         if lost:
-            out.warnings.append(f"Origin {code(origin)} **loses** {', '.join(lost)}: the CDN stops sending "
+            out.warnings.append(f"Origin {code(origin)} **loses** {text(', '.join(lost))}: the CDN stops sending "
                                 "requests there" + ("; no address is left" if not after else ""))
-            out.origins.append(f"{REMOVE} {code(origin)} loses {', '.join(lost)}")
+            out.origins.append(f"{REMOVE} {code(origin)} loses {text(', '.join(lost))}")
         if gained:
-            out.origins.append(f"{ADD} {code(origin)} gains {', '.join(gained)}")
+            out.origins.append(f"{ADD} {code(origin)} gains {text(', '.join(gained))}")
     elif after is None:
         out.origins.append(f"✏️ {code(origin)}: addresses known after apply")
     ttl_old, ttl_new = (step.old or {}).get("ttl"), (step.new or {}).get("ttl")
     if ttl_old != ttl_new:
-        out.origins.append(f"⏱️ {code(origin)} TTL {_text(ttl_old)} s → {_text(ttl_new)} s")
+        out.origins.append(f"⏱️ {code(origin)} TTL {text(_text(ttl_old))} s → {text(_text(ttl_new))} s")
 
 
 def _origins(steps: list[Step], out: Traffic) -> None:
@@ -145,8 +145,8 @@ def _origins(steps: list[Step], out: Traffic) -> None:
         if step.op == "create":
             addresses = _addresses(step.new)
             shown = ", ".join(addresses) if addresses is not None else repr(Unknown())
-            out.origins.append(f"{ADD} {code(origin)} is created: {_text((step.new or {}).get('type'))} "
-                               f"{shown} (TTL {_text((step.new or {}).get('ttl'))} s)")
+            out.origins.append(f"{ADD} {code(origin)} is created: {text(_text((step.new or {}).get('type')))} "
+                               f"{text(shown)} (TTL {text(_text((step.new or {}).get('ttl')))} s)")
         elif step.op == "update":
             _origin_update(step, out)
         elif step.op == "delete":
@@ -154,14 +154,14 @@ def _origins(steps: list[Step], out: Traffic) -> None:
                 out.warnings.append(f"Origin {code(origin)} leaves the program but its records are **retained** "
                                     "at Vultr (retainOnDelete): nothing manages them any more")
             else:
-                gone = ", ".join(_addresses(step.old) or [])
+                gone = text(", ".join(_addresses(step.old) or []))
                 out.warnings.append(f"Origin {code(origin)} is **deleted**{_guard(step)}: its records ({gone}) are "
                                     "removed; CDN rules still pointing at it stop reaching the origin")
             out.origins.append(f"{REMOVE} {code(origin)} leaves the program")
         elif step.op == "replace":
             order = ("deleted before the new ones are created: the name does not resolve in between"
                      if step.delete_first else "created anew before the old records are deleted")
-            keys = ", ".join(step.replace_keys) or "name"
+            keys = text(", ".join(step.replace_keys) or "name")
             out.warnings.append(f"Origin {code(origin)} is **replaced**{_guard(step)} ({keys} changed): its records "
                                 f"are {order}")
             out.origins.append(f"♻️ {code(origin)} is replaced ({keys} changed)")

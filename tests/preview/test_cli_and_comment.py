@@ -20,6 +20,7 @@ from tests.preview.kit import lines, prelude, rule, rule_step
 from tests.support.pulumi_cli import ROOT
 
 TOKEN = "ghs_test_token_0123456789"
+BOT = "github-actions[bot]"  # whom GitHub names as the author of what the workflow's token posts
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -52,6 +53,7 @@ def test_render_names_the_line_of_a_log_that_is_not_an_event_log(tmp_path: Path)
 class FakeGitHub(BaseHTTPRequestHandler):
     comments: ClassVar[list[dict[str, Any]]] = []
     calls: ClassVar[list[str]] = []
+    author: ClassVar[str] = BOT
 
     def _reply(self, status: int, body: Any) -> None:
         data = json.dumps(body).encode()
@@ -73,7 +75,7 @@ class FakeGitHub(BaseHTTPRequestHandler):
             size, page = int(query["per_page"][0]), int(query["page"][0])
             return self._reply(200, self.comments[(page - 1) * size:page * size])
         if self.command == "POST" and url.path == "/repos/o/r/issues/7/comments":
-            comment = {"id": 1000 + len(self.comments), "body": body["body"]}
+            comment = {"id": 1000 + len(self.comments), "body": body["body"], "user": {"login": self.author}}
             self.comments.append(comment)
             return self._reply(201, comment)
         if self.command == "PATCH" and url.path.startswith("/repos/o/r/issues/comments/"):
@@ -92,8 +94,10 @@ class FakeGitHub(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def github() -> Iterator[str]:
-    FakeGitHub.comments = [{"id": i, "body": f"review comment {i}"} for i in range(150)]  # two pages
+    FakeGitHub.comments = [{"id": i, "body": f"review comment {i}", "user": {"login": "reviewer"}}
+                           for i in range(150)]  # two pages
     FakeGitHub.calls = []
+    FakeGitHub.author = BOT
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitHub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -101,10 +105,10 @@ def github() -> Iterator[str]:
     server.shutdown()
 
 
-def _comment(api: str, file: Path, stack: str, token: str = TOKEN) -> subprocess.CompletedProcess[str]:
+def _comment(api: str, file: Path, stack: str, token: str = TOKEN, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {"GITHUB_TOKEN": token, "PATH": "/usr/bin:/bin"}
     return run("comment", str(file), "--repo", "o/r", "--pr", "7", "--project", "cdn-ingress", "--stack", stack,
-               "--api", api, env=env)
+               "--api", api, *extra, env=env)
 
 
 def test_one_sticky_comment_per_stack_is_posted_then_edited(github: str, tmp_path: Path) -> None:
@@ -128,3 +132,30 @@ def test_comment_failure_is_one_clear_line_without_the_token(github: str, tmp_pa
     assert "GitHub GET /repos/o/r/issues/7/comments failed: 401" in done.stderr.replace(github, "")
     assert "wrong-token-value" not in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_comment_by_anyone_else_is_never_taken_for_ours(github: str, tmp_path: Path) -> None:
+    fake = f"{marker('cdn-ingress', 'dev')}\n✅ preview ok, Deletion gate: allowed"
+    FakeGitHub.comments.insert(3, {"id": 9001, "body": fake, "user": {"login": "mallory"}})
+    body = tmp_path / "c.md"
+    for text in ("first", "second"):
+        body.write_text(f"{marker('cdn-ingress', 'dev')}\n{text}\n")
+        done = _comment(github, body, "dev")
+        assert done.returncode == 0, done.stderr
+    assert next(c for c in FakeGitHub.comments if c["id"] == 9001)["body"] == fake
+    assert not [call for call in FakeGitHub.calls if call.endswith("/comments/9001")]
+    assert [c["body"] for c in FakeGitHub.comments if c["user"]["login"] == BOT] == [body.read_text()]
+    assert "edited comment 1151 for cdn-ingress/dev" in done.stdout
+
+
+def test_the_workflow_identity_can_be_named(github: str, tmp_path: Path) -> None:
+    FakeGitHub.author = "cdn-preview[bot]"  # a GitHub App's token instead of the workflow's
+    ours = f"{marker('cdn-ingress', 'dev')}\nold\n"
+    FakeGitHub.comments[140:140] = [{"id": 9002, "body": ours, "user": {"login": BOT}},
+                                    {"id": 9003, "body": ours, "user": {"login": "cdn-preview[bot]"}}]
+    body = tmp_path / "c.md"
+    body.write_text(f"{marker('cdn-ingress', 'dev')}\nnew\n")
+    done = _comment(github, body, "dev", TOKEN, "--author", "cdn-preview[bot]")
+    assert done.returncode == 0, done.stderr
+    assert "edited comment 9003" in done.stdout
+    assert [c["body"] for c in FakeGitHub.comments if c["id"] in (9002, 9003)] == [ours, body.read_text()]
