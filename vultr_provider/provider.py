@@ -36,7 +36,7 @@ from vultr_provider.checks import INPUTS, check_inputs, known, normal, sort_key
 from vultr_provider.claims import StateClaim
 from vultr_provider.client import DEFAULT_ENDPOINT, VultrClient, usable_api_key
 from vultr_provider.errors import VultrConfigError, VultrConflict, VultrNotFound
-from vultr_provider.ownership import NameView, parse_marker, view
+from vultr_provider.ownership import Claim, NameView, parse_marker, view
 from vultr_provider.records import SetWriter
 from vultr_provider.types import DnsRecord
 from vultr_provider.zone import DEFAULT_MAX_AGE, ZoneSnapshots
@@ -123,7 +123,7 @@ class DnsRecordSetProvider(ResourceProvider):
         """Removes the records in state, never one another claim names, and the marker last."""
         p = normal(props)
         marker = str(props.get("marker_id") or "")
-        live = self._get(p, marker) if marker else None
+        live = self._get(p, marker) if marker else None  # by id, now: an adoption rewrites it in place
         claim = parse_marker(live) if live else None
         if claim is not None and (claim.owner, claim.key) != (p["owner"], p["set_key"]):
             return  # handed over or adopted: the records are the claimant's now
@@ -134,23 +134,22 @@ class DnsRecordSetProvider(ResourceProvider):
                        for c in others):
                 writer.delete(record_id)
         if claim is not None:  # last: a delete cut short still has its claim
-            writer.delete(marker)
+            writer.delete(claim.record_id)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Each owned record (and the marker) by id: correct whatever else writes to the zone,
-        and as many calls as the set has records, however large the zone."""
+        """The owned records and the marker, from the zone listing the process shares: one listing
+        (a page per 500 records) for every set of a refresh, not a read per record."""
         p = normal(props)
-        found = [self._get(p, i) for i in (props.get("record_ids") or {}).values()]
-        live = [r for r in found if r is not None]
-        marker = str(props.get("marker_id") or "")
-        live_marker = self._get(p, marker) if marker else None
-        claim = parse_marker(live_marker) if live_marker else None
+        names = self._view(p)
+        by_id = {str(r["id"]): r for r in names.all_records}
+        live = [by_id[i] for i in (props.get("record_ids") or {}).values() if i in by_id]
+        claim = _claim_at(names, str(props.get("marker_id") or ""))
         if not live or (claim is not None and (claim.owner, claim.key) != (p["owner"], p["set_key"])):
             return ReadResult("", {})  # gone, or handed over to another set
-        owned = {r["data"]: str(r["id"]) for r in live if (r["name"], r["type"]) == (p["name"], p["type"])}
+        owned = {r["data"]: str(r["id"]) for r in live if r["name"] == p["name"]}
         p["addresses"] = sorted(owned, key=sort_key)
         p["ttl"] = live[0]["ttl"]
-        outs = _outputs(p, owned, marker if claim else None)
+        outs = _outputs(p, owned, claim.record_id if claim else None)
         return ReadResult(id_, outs, {k: outs[k] for k in INPUTS})
 
     # -- steps -------------------------------------------------------------------------------
@@ -209,6 +208,10 @@ class DnsRecordSetProvider(ResourceProvider):
 
     def _writer(self, p: dict[str, Any]) -> SetWriter:
         return SetWriter(self.client(), self.zones(), p["domain"], p["name"], p["type"])
+
+
+def _claim_at(names: NameView, marker_id: str) -> Claim | None:
+    return next((c for c in names.claims if c.record_id == marker_id), None) if marker_id else None
 
 
 def _positive(config: Any, setting: str, default: float) -> float:

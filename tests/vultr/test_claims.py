@@ -44,7 +44,7 @@ def test_adoption_leaves_exactly_one_claim_and_the_old_owner_deletes_nothing(emu
     a.delete(old.id, old.outs)  # the old stack is destroyed afterwards
     assert a_records(emulators) == {v: k for k, v in new.outs["record_ids"].items()}
     assert [m["id"] for m in markers(emulators)] == [new.outs["marker_id"]]
-    assert a.read(old.id, old.outs).id == ""  # refresh of the old stack: it owns nothing now
+    assert provider(emulators).read(old.id, old.outs).id == ""  # refresh of the old stack: nothing is its
 
 
 def test_the_old_owner_cannot_update_a_name_that_was_adopted(emulators: Emulators) -> None:

@@ -119,10 +119,18 @@ def test_refresh_shows_out_of_band_changes_and_gone(emulators: Emulators) -> Non
     created = p.create(props())
     gone_id = created.outs["record_ids"]["198.51.100.1"]
     client(emulators).delete_record(ZONE, gone_id)
-    read = p.read(created.id, created.outs)
+    read = provider(emulators).read(created.id, created.outs)  # a refresh is a run (a process) of its own
     assert read.outs["addresses"] == ["198.51.100.2"] and read.inputs["addresses"] == ["198.51.100.2"]
     client(emulators).delete_record(ZONE, created.outs["record_ids"]["198.51.100.2"])
-    assert p.read(created.id, created.outs).id == ""
+    assert provider(emulators).read(created.id, created.outs).id == ""
+
+
+def test_a_refresh_lists_the_zone_once_not_a_read_per_record(emulators: Emulators) -> None:
+    sets = [provider(emulators).create(props(name=f"svc{i}")) for i in range(5)]
+    emulators.admin("vultr", "DELETE", "calls")
+    p = provider(emulators)
+    assert all(p.read(s.id, s.outs).id == s.id for s in sets)
+    assert [c["method"] for c in emulators.calls("vultr")] == ["GET"]  # one page of the zone
 
 
 def test_check_reports_every_problem() -> None:
