@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
                 base = lifecycle.baseline(bench, routes, conditions, args.poll_seconds) if measured else None
                 for phase in lifecycle.PHASES:
                     row = Row(routes, foreign, phase, ours[phase], base[phase] if base else None,
-                              args.pending_seconds, floor=ours["no-op"].seconds)
+                              args.pending_seconds, idle=ours["no-op"].seconds, poll_seconds=args.poll_seconds)
                     rows.append(row)
                 print(f"N={routes} foreign={foreign} done", file=sys.stderr, flush=True)
     finally:
@@ -89,8 +89,11 @@ def main(argv: list[str]) -> int:
         f"rules pending {args.pending_seconds:g} s after each write; deploy polls every {args.poll_seconds:g} s",
         DRIVERS[args.driver] + "; baseline: the original demo's calls with plain requests on four workers",
         f"bound: one deploy time (when rules are written) + calls at the slower vendor's pace "
-        f"(Vultr {VULTR_LIMIT:g}/s, Edgio {EDGIO_PACE:g}/s, the provider's default pace); floor: our no-op's "
+        f"(Vultr {VULTR_LIMIT:g}/s, Edgio {EDGIO_PACE:g}/s, the provider's default pace); no-op: our no-op's "
         "wall time in the same run, what the command costs without a vendor call",
+        "floor: the fewest calls a tool with our guarantees needs for the phase (bench/floor.py: one listing per "
+        "page of the objects concerned, one write per changed object, one validate per changed rule, deploy polls "
+        "shared per cycle), priced like the bound; calls / floor and wall / floor say how far we are from it",
         "reads are GETs, writes every other method; 429s are answers refused by the rate limit (retried)",
         *([CLI_FLOOR] if args.driver == "cli" else [])])
     print(text)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bench.floor import floor
 from bench.measure import Measure
 
 HEADER = ("| N | foreign | phase | ours reads / writes / 429s | ours wall s | bound s | wall / bound "
-          "| (wall - floor) / bound | baseline reads / writes / 429s | baseline wall s | calls ours / baseline |")
-COLUMNS = 11
+          "| (wall - no-op) / bound | floor calls | floor s | calls / floor | wall / floor "
+          "| baseline reads / writes / 429s | baseline wall s | calls ours / baseline |")
+COLUMNS = 15
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,8 @@ class Row:
     ours: Measure
     baseline: Measure | None
     pending_seconds: float
-    floor: float = 0.0  # our no-op's wall time in the same run: what a command costs with no vendor call
+    idle: float = 0.0  # our no-op's wall time in the same run: what a command costs with no vendor call
+    poll_seconds: float = 1.0
 
 
 def _ratio(a: float, b: float) -> str:
@@ -32,9 +35,13 @@ def line(row: Row) -> str:
     bound = o.bound(row.pending_seconds)
     base = (f"{b.reads} / {b.writes} / {b.throttled} | {b.seconds:.1f} | {_ratio(o.calls, b.calls)}"
             if b else "not run | | ")
-    beyond = _ratio(max(o.seconds - row.floor, 0.0), bound)
+    beyond = _ratio(max(o.seconds - row.idle, 0.0), bound)
+    least = floor(row.phase, routes=row.routes, foreign=row.foreign, pending_seconds=row.pending_seconds,
+                  poll_seconds=row.poll_seconds)
     return (f"| {row.routes} | {row.foreign} | {row.phase} | {o.reads} / {o.writes} / {o.throttled} "
-            f"| {o.seconds:.1f} | {bound:.1f} | {_ratio(o.seconds, bound)} | {beyond} | {base} |")
+            f"| {o.seconds:.1f} | {bound:.1f} | {_ratio(o.seconds, bound)} | {beyond} "
+            f"| {least.calls} | {least.seconds:.1f} | {_ratio(o.calls, least.calls)} "
+            f"| {_ratio(o.seconds, least.seconds)} | {base} |")
 
 
 def totals(rows: list[Row]) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from bench import lifecycle
+from bench.floor import floor
 from bench.measure import Bench, Conditions, Measure
 from bench.workload import PATHS_PER_INGRESS
 from edgio_provider.deployment import SINGLE_READS
@@ -77,3 +78,12 @@ def test_lifecycle_costs_less_than_the_baseline_and_is_never_throttled(runs: Run
     ours, baseline = runs
     assert sum(m.throttled for m in ours.values()) == 0
     assert sum(m.calls for m in ours.values()) < sum(m.calls for m in baseline.values())
+
+
+def test_no_phase_costs_fewer_calls_than_its_floor(runs: Runs) -> None:
+    """The floor is the fewest calls a safe tool needs: a phase under it means the model is wrong."""
+    for phase, measured in runs[0].items():
+        least = floor(phase, routes=ROUTES, foreign=CONDITIONS.foreign, pending_seconds=CONDITIONS.pending_seconds,
+                      poll_seconds=POLL)
+        assert measured.vultr_calls >= least.vultr_calls, phase
+        assert measured.edgio_calls - least.edgio_calls >= -1, phase  # a deploy can end a poll early
