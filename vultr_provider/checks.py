@@ -10,8 +10,9 @@ from typing import Any
 from pulumi.dynamic import CheckFailure
 from pulumi.output import Unknown
 
-INPUTS = ("domain", "name", "type", "addresses", "ttl", "adopt", "owner", "set_key", "shared")
-DEFAULTS: dict[str, Any] = {"type": "A", "ttl": 120, "adopt": False, "owner": "", "set_key": "", "shared": False}
+INPUTS = ("domain", "name", "type", "addresses", "ttl", "adopt", "owner", "set_key", "shared", "port")
+DEFAULTS: dict[str, Any] = {"type": "A", "ttl": 120, "adopt": False, "owner": "", "set_key": "", "shared": False,
+                            "port": 0}
 _OWNER = re.compile(r"^[A-Za-z0-9._/-]{1,200}$")
 TYPES = {"A": 4, "AAAA": 6}
 TTL_RANGE = (60, 86400)
@@ -57,6 +58,10 @@ def check_inputs(news: dict[str, Any]) -> list[CheckFailure]:
             fail(field, "must be empty or 1..200 characters of letters, digits, '.', '_', '/', '-'")
     if known(news.get("set_key", "")) and news.get("set_key") and not news.get("owner"):
         fail("set_key", "needs an owner: a set key names one of the owner's record sets")
+    port = news.get("port", 0)
+    if known(port) and (isinstance(port, bool) or not isinstance(port, int | float) or int(port) != port
+                        or not 0 <= port <= 65535):
+        fail("port", "must be 0 (not stated) or the origin's port, 1..65535")
     if news.get("shared") is True and known(news.get("owner", "")) and not news.get("owner"):
         fail("shared", "needs an owner: each contributor to a shared name is told apart by its owner")
     return failures
@@ -91,6 +96,8 @@ def normal(news: dict[str, Any]) -> dict[str, Any]:
     addresses = out.get("addresses")
     if known(addresses) and isinstance(addresses, list) and all(known(a) for a in addresses):
         out["addresses"] = sorted({str(ipaddress.ip_address(a)) for a in addresses}, key=sort_key)
+    if known(out["port"]) and isinstance(out["port"], float):
+        out["port"] = int(out["port"])
     if known(out["ttl"]) and isinstance(out["ttl"], float):
         out["ttl"] = int(out["ttl"])
     return out

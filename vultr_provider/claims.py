@@ -91,6 +91,9 @@ def decide(p: dict[str, Any], names: NameView, state: StateClaim) -> Decision:
     strangers = [r for r in names.records if not ours(r, True) and not _held(r, partners)]
     if strangers:
         raise VultrConflict(conflict_message(p, strangers, []))
+    ports = sorted({c.port for c in partners if c.port and p["port"] and c.port != p["port"]})
+    if ports:
+        raise VultrConflict(_port_message(p, ports, partners))
     timed = sorted({r["ttl"] for r in names.records if _held(r, partners) and r["ttl"] != p["ttl"]})
     if timed:
         raise VultrConflict(_ttl_message(p, timed, partners))
@@ -126,7 +129,7 @@ def write(writer: SetWriter, p: dict[str, Any], names: NameView, decision: Decis
     have = {r["data"] for r in decision.owned}
     pending = [a for a in p["addresses"] if a not in have] if p["shared"] else []
     data = marker_data(p["owner"], p["set_key"], p["type"], (str(r["id"]) for r in decision.owned),
-                       shared=p["shared"], pending=pending)
+                       shared=p["shared"], port=p["port"], pending=pending)
     mine = names.mine
     if mine is not None:
         if not pending:
@@ -147,7 +150,7 @@ def finish(writer: SetWriter, p: dict[str, Any], step: ClaimStep, owned: dict[st
     """The marker names exactly the records the set ends with; claims taken over go last."""
     if step.marker_id is None:
         return
-    data = marker_data(p["owner"], p["set_key"], p["type"], owned.values(), shared=p["shared"])
+    data = marker_data(p["owner"], p["set_key"], p["type"], owned.values(), shared=p["shared"], port=p["port"])
     if data != step.data:
         writer.patch_id(step.marker_id, data=data)
         step.data = data
@@ -197,3 +200,10 @@ def _ttl_message(p: dict[str, Any], ttls: list[int], partners: list[Claim]) -> s
     return (f"shared origin name {p['name']}.{p['domain']} {p['type']} answers with TTL "
             f"{', '.join(map(str, ttls))} (records of {owners}), this set asks for ttl={p['ttl']}: Vultr keeps one "
             "TTL per name, so every stack sharing it must set the same originTtl")
+
+
+def _port_message(p: dict[str, Any], ports: list[int], partners: list[Claim]) -> str:
+    owners = ", ".join(sorted(f"{c.owner} (port {c.port})" for c in partners if c.port in ports))
+    return (f"shared origin name {p['name']}.{p['domain']} is served on another port by {owners}, this set "
+            f"on port={p['port']}: the CDN rule sends every request to one port, so every cluster sharing the "
+            "name must give its Service the same explicit nodePort")

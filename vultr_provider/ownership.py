@@ -24,7 +24,8 @@ MARKER_TTL = 300
 RETIME_PREFIX = f"{MARKER_PREFIX}-retime"
 _PARKED = re.compile(rf"^{re.escape(RETIME_PREFIX)}-[0-9a-f]{{12}}(\.|$)")
 _MARKER = re.compile(r"^heritage=cdn-ingress owner=(?P<owner>\S+)(?: set=(?P<key>\S+))? type=(?P<type>\S+)"
-                     r"(?: shared=(?P<shared>yes))?(?: records=(?P<records>\S*))?(?: pending=(?P<pending>\S*))?$")
+                     r"(?: shared=(?P<shared>yes))?(?: port=(?P<port>[0-9]{1,5}))?"
+                     r"(?: records=(?P<records>\S*))?(?: pending=(?P<pending>\S*))?$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class Claim:
     shared: bool = False
     """The owner contributes to a name other stacks may contribute to as well."""
     pending: frozenset[str] = frozenset()
+    port: int = 0
+    """The port a shared name's contributor serves the origin on (its Services' NodePort), 0 unsaid."""
     """Addresses a shared set is adding now: records of these it made may not be named yet."""
 
     def names(self, record_id: str) -> bool:
@@ -64,10 +67,11 @@ def parking_name(name: str, record_id: str) -> str:
 
 
 def marker_data(owner: str, key: str, type_: str, records: Iterable[str] = (), *, shared: bool = False,
-                pending: Iterable[str] = ()) -> str:
+                port: int = 0, pending: Iterable[str] = ()) -> str:
     """The marker's TXT data, quoted as Vultr stores TXT values."""
     text = f"heritage=cdn-ingress owner={owner}{f' set={key}' if key else ''} type={type_}"
-    text += f"{' shared=yes' if shared else ''} records={','.join(sorted(records))}"
+    text += f"{' shared=yes' if shared else ''}{f' port={port}' if shared and port else ''}"
+    text += f" records={','.join(sorted(records))}"
     waiting = ",".join(sorted(pending))
     return f'"{text}{f" pending={waiting}" if waiting else ""}"'
 
@@ -82,7 +86,7 @@ def parse_marker(record: DnsRecord | dict[str, Any]) -> Claim | None:
     records = None if listed is None else frozenset(i for i in listed.split(",") if i)
     pending = frozenset(a for a in (match["pending"] or "").split(",") if a)
     return Claim(str(record["id"]), match["owner"], match["key"] or "", match["type"], records,
-                 str(record.get("data", "")), bool(match["shared"]), pending)
+                 str(record.get("data", "")), bool(match["shared"]), pending, int(match["port"] or 0))
 
 
 @dataclass

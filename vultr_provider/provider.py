@@ -96,8 +96,8 @@ class DnsRecordSetProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         news = normal(news)
-        olds = {"owner": "", "set_key": "", "shared": False, **olds}  # older state has none of these
-        changed = [key for key in ("domain", "name", "type", "ttl", "owner", "set_key", "shared")
+        olds = {"owner": "", "set_key": "", "shared": False, "port": 0, **olds}  # older state has none of these
+        changed = [key for key in ("domain", "name", "type", "ttl", "owner", "set_key", "shared", "port")
                    if not known(news.get(key)) or olds.get(key) != news.get(key)]
         new_addresses = news.get("addresses")
         if not known(new_addresses) or not all(known(a) for a in new_addresses or []) or \

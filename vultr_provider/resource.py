@@ -35,6 +35,9 @@ class DnsRecordSetArgs:
     shared: pulumi.Input[bool] = False
     """Several owners (stacks of other clusters) may contribute addresses to this name, each its
     own records and marker; refused unless every owner at the name sets it."""
+    port: pulumi.Input[int] = 0
+    """The port the origin is served on (the Service's nodePort), written in a shared name's marker:
+    every contributor must state the same one. 0: not stated."""
 
 
 class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
@@ -53,6 +56,7 @@ class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
     owner: pulumi.Output[str]
     set_key: pulumi.Output[str]
     shared: pulumi.Output[bool]
+    port: pulumi.Output[int]
     marker_id: pulumi.Output[str]
     """Id of the TXT ownership marker ('' without an owner)."""
 
@@ -60,5 +64,6 @@ class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         props = {"domain": args.domain, "name": args.name, "addresses": args.addresses,
                  "type": args.type, "ttl": args.ttl, "adopt": args.adopt, "owner": args.owner,
-                 "set_key": args.set_key, "shared": args.shared, "fqdn": None, "record_ids": None, "marker_id": None}
+                 "set_key": args.set_key, "shared": args.shared, "port": args.port,
+                 "fqdn": None, "record_ids": None, "marker_id": None}
         super().__init__(DnsRecordSetProvider(), resource_name, props, opts)

@@ -89,3 +89,12 @@ def test_records_a_contributor_is_still_writing_are_not_taken_for_strangers(emul
     provider(emulators).update(eu.id, eu.outs, shared(STACK_A, ["198.51.100.1"]))
     assert sorted(a_records(emulators).values()) == ["198.51.100.1", "203.0.113.5"]
     assert in_flight in a_records(emulators)
+
+
+def test_every_contributor_serves_the_shared_name_on_one_port(emulators: Emulators) -> None:
+    provider(emulators).create(shared(STACK_A, EU, port=30080))
+    with pytest.raises(VultrConflict, match=f"{STACK_A} \\(port 30080\\).*port=30081"):
+        provider(emulators).create(shared(STACK_B, US, port=30081))
+    assert "port=30080" in markers(emulators)[0]["data"]
+    provider(emulators).create(shared(STACK_B, US, port=30080))
+    assert sorted(a_records(emulators).values()) == sorted(EU + US)
