@@ -159,7 +159,8 @@ def serve(*args: str) -> subprocess.CompletedProcess[str]:
     (["--only", "vultr", "--vultr-api-key", "k", "--vultr-min-ttl", "9", "--vultr-max-ttl", "3"], "min_ttl=9"),
     (["--only", "edgio", "--edgio-username", "u", "--edgio-shared-key", "00", "--edgio-pending-seconds", "-1"],
      "pending_seconds=-1"),
-], ids=["missing-edgio", "timeout", "ttl-bounds", "pending"])
+    (["--only", "vultr", "--vultr-api-key", "k", "--call-log-bytes", "-1"], "--call-log-bytes -1 must be 0 or more"),
+], ids=["missing-edgio", "timeout", "ttl-bounds", "pending", "call-log"])
 def test_bad_start_flags_are_named_without_traceback(args: list[str], message: str) -> None:
     done = serve(*args)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
