@@ -10,8 +10,8 @@ from typing import Any
 from pulumi.dynamic import CheckFailure
 from pulumi.output import Unknown
 
-INPUTS = ("domain", "name", "type", "addresses", "ttl", "adopt", "owner", "set_key")
-DEFAULTS: dict[str, Any] = {"type": "A", "ttl": 120, "adopt": False, "owner": "", "set_key": ""}
+INPUTS = ("domain", "name", "type", "addresses", "ttl", "adopt", "owner", "set_key", "shared")
+DEFAULTS: dict[str, Any] = {"type": "A", "ttl": 120, "adopt": False, "owner": "", "set_key": "", "shared": False}
 _OWNER = re.compile(r"^[A-Za-z0-9._/-]{1,200}$")
 TYPES = {"A": 4, "AAAA": 6}
 TTL_RANGE = (60, 86400)
@@ -47,15 +47,18 @@ def check_inputs(news: dict[str, Any]) -> list[CheckFailure]:
     if known(ttl) and (isinstance(ttl, bool) or not isinstance(ttl, int | float) or int(ttl) != ttl
                         or not TTL_RANGE[0] <= ttl <= TTL_RANGE[1]):
         fail("ttl", f"must be a whole number of seconds from {TTL_RANGE[0]} to {TTL_RANGE[1]}")
-    adopt = news.get("adopt", False)
-    if known(adopt) and not isinstance(adopt, bool):
-        fail("adopt", "must be true or false")
+    for flag in ("adopt", "shared"):
+        value = news.get(flag, False)
+        if known(value) and not isinstance(value, bool):
+            fail(flag, "must be true or false")
     for field in ("owner", "set_key"):
         value = news.get(field, "")
         if known(value) and not (value == "" or (isinstance(value, str) and _OWNER.match(value))):
             fail(field, "must be empty or 1..200 characters of letters, digits, '.', '_', '/', '-'")
     if known(news.get("set_key", "")) and news.get("set_key") and not news.get("owner"):
         fail("set_key", "needs an owner: a set key names one of the owner's record sets")
+    if news.get("shared") is True and known(news.get("owner", "")) and not news.get("owner"):
+        fail("shared", "needs an owner: each contributor to a shared name is told apart by its owner")
     return failures
 
 

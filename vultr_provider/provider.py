@@ -15,7 +15,9 @@ deleted last. What the marker decides at create or update:
 from __future__ import annotations
 
 import os
+import random
 import threading
+import time
 from typing import Any
 
 from pulumi.dynamic import (
@@ -29,15 +31,18 @@ from pulumi.dynamic import (
 )
 
 from restkit import positive_setting
+from vultr_provider import claims
 from vultr_provider.checks import INPUTS, check_inputs, known, normal, sort_key
+from vultr_provider.claims import StateClaim
 from vultr_provider.client import DEFAULT_ENDPOINT, VultrClient, usable_api_key
 from vultr_provider.errors import VultrConfigError, VultrConflict, VultrNotFound
-from vultr_provider.ownership import MARKER_TTL, Claim, NameView, marker_data, marker_name, parse_marker, view
+from vultr_provider.ownership import NameView, parse_marker, view
 from vultr_provider.records import SetWriter
 from vultr_provider.types import DnsRecord
 from vultr_provider.zone import DEFAULT_MAX_AGE, ZoneSnapshots
 
 REPLACE_ON = ("domain", "name", "type")
+CLAIM_ATTEMPTS = 3
 
 
 class DnsRecordSetProvider(ResourceProvider):
@@ -91,8 +96,8 @@ class DnsRecordSetProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         news = normal(news)
-        olds = {"owner": "", "set_key": "", **olds}  # state written before these existed has none
-        changed = [key for key in ("domain", "name", "type", "ttl", "owner", "set_key")
+        olds = {"owner": "", "set_key": "", "shared": False, **olds}  # older state has none of these
+        changed = [key for key in ("domain", "name", "type", "ttl", "owner", "set_key", "shared")
                    if not known(news.get(key)) or olds.get(key) != news.get(key)]
         new_addresses = news.get("addresses")
         if not known(new_addresses) or not all(known(a) for a in new_addresses or []) or \
@@ -104,33 +109,31 @@ class DnsRecordSetProvider(ResourceProvider):
     # -- lifecycle ---------------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = normal(props)
-        names = self._view(p)
-        owned = self._claimable(p, names, state_ids=set(), state_marker="")
-        marker = self._claim(p, names)
-        owned_map = self._converge(p, owned, names)
+        owned_map, marker = self._apply(p, StateClaim())
         return CreateResult(_set_id(p), _outputs(p, owned_map, marker))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         p = normal(news)
-        names = self._view(p)
-        state_ids = set((olds.get("record_ids") or {}).values())
-        state_marker = str(olds.get("marker_id") or "")
-        owned = self._claimable(p, names, state_ids=state_ids, state_marker=state_marker)
-        marker = self._claim(p, names)
-        owned_map = self._converge(p, owned, names)
-        if state_marker and state_marker != marker:  # an owner change: the old claim goes last
-            self._writer(p).delete(state_marker)
+        state = StateClaim(frozenset((olds.get("record_ids") or {}).values()), str(olds.get("marker_id") or ""),
+                           str(olds.get("owner") or ""), str(olds.get("set_key") or ""))
+        owned_map, marker = self._apply(p, state)
         return UpdateResult(_outputs(p, owned_map, marker))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
+        """Removes the records in state, never one another claim names, and the marker last."""
         p = normal(props)
-        writer = self._writer(p)
         marker = str(props.get("marker_id") or "")
-        if marker and self._handed_over(p, marker):
-            return  # another set of this owner took the records (and the marker) over
+        live = self._get(p, marker) if marker else None
+        claim = parse_marker(live) if live else None
+        if claim is not None and (claim.owner, claim.key) != (p["owner"], p["set_key"]):
+            return  # handed over or adopted: the records are the claimant's now
+        others = [c for c in self._view(p).claims if (c.owner, c.key) != (p["owner"], p["set_key"])]
+        writer = self._writer(p)
         for record_id in (props.get("record_ids") or {}).values():
-            writer.delete(record_id)
-        if marker:  # last: a delete cut short still has its claim
+            if not any(c.names(record_id) if c.owner != p["owner"] else record_id in (c.records or ())
+                       for c in others):
+                writer.delete(record_id)
+        if claim is not None:  # last: a delete cut short still has its claim
             writer.delete(marker)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -151,45 +154,44 @@ class DnsRecordSetProvider(ResourceProvider):
         return ReadResult(id_, outs, {k: outs[k] for k in INPUTS})
 
     # -- steps -------------------------------------------------------------------------------
-    def _view(self, p: dict[str, Any]) -> NameView:
-        zone = self.zones().records(p["domain"])
+    def _apply(self, p: dict[str, Any], state: StateClaim) -> tuple[dict[str, str], str | None]:
+        """Claim the name, bring the records to the declared set, name them in the marker. A claim
+        that meets another stack's racing claim is withdrawn and tried again after a pause; any
+        other failure withdraws it and removes the records this run made (Pulumi keeps the state
+        of before, so nothing may outlive it)."""
+        names = self._view(p)
+        for attempt in range(1, CLAIM_ATTEMPTS + 1):
+            decision = claims.decide(p, names, state)
+            writer = self._writer(p)
+            step = claims.write(writer, p, names, decision)
+            try:
+                if step.written_at is not None:  # decided again on a listing begun after the claim
+                    names = self._view(p, not_before=step.written_at)
+                    decision = claims.verify(p, names, step, decision)
+                owned = self._converge(writer, p, decision.owned, names)
+                claims.finish(writer, p, step, owned)
+                return owned, step.marker_id
+            except VultrConflict:
+                claims.withdraw(writer, step)
+                if attempt == CLAIM_ATTEMPTS or not self._raced(p, names, step):
+                    raise
+            except Exception:
+                claims.withdraw(writer, step)
+                raise
+            time.sleep(random.uniform(0.2, 0.6) * attempt)  # two claimants that saw each other part
+            names = self._view(p, fresh=True)
+        raise AssertionError("unreachable")
+
+    def _raced(self, p: dict[str, Any], names: NameView, step: claims.ClaimStep) -> bool:
+        """Another owner's claim met ours at the same moment (not one that was there before)."""
+        return step.written_at is not None and any(c.owner != p["owner"] for c in names.claims)
+
+    def _view(self, p: dict[str, Any], *, fresh: bool = False, not_before: float | None = None) -> NameView:
+        zone = self.zones().records(p["domain"], fresh=fresh, not_before=not_before)
         return view(zone, name=p["name"], type_=p["type"], owner=p["owner"], key=p["set_key"])
 
-    def _claimable(self, p: dict[str, Any], names: NameView, *, state_ids: set[str], state_marker: str
-                   ) -> list[DnsRecord]:
-        """The records at the name this set may own; raises VultrConflict naming every record and
-        claim it may not. Its own (state); with its own marker, what its killed runs left (at a
-        create: everything, the marker was written after checking the name was free; at an update:
-        records of declared addresses); a sibling's, handed over; with adopt, all."""
-        foreign_claims = [c for c in names.foreign_claims if c.record_id != state_marker]
-        if p["adopt"] or (names.siblings and names.mine is None and not foreign_claims):
-            return list(names.records) + list(names.parked)
-        mine = names.mine is not None and not foreign_claims
-        creating = not state_ids and not state_marker
-        others = [r for r in names.records if r["id"] not in state_ids
-                  and not (mine and (creating or r["data"] in p["addresses"]))]
-        if others or foreign_claims:
-            raise VultrConflict(_conflict_message(p, others, foreign_claims))
-        parked = [r for r in names.parked if r["id"] in state_ids or (mine and creating)]
-        return list(names.records) + parked
-
-    def _claim(self, p: dict[str, Any], names: NameView) -> str | None:
-        """This set's marker id: kept, handed over from a sibling, or written now (before any
-        record, so a run killed after its first record is still recognised as ours)."""
-        if not p["owner"]:
-            return None
-        if names.mine is not None:
-            return names.mine.record_id
-        writer = self._writer(p)
-        data = f'"{marker_data(p["owner"], p["set_key"], p["type"])}"'
-        if names.siblings:
-            writer.patch_id(names.siblings[0].record_id, data=data)
-            return names.siblings[0].record_id
-        # No record holds this data yet (else it would be ours): a lost answer is found by data.
-        return str(writer.create_at(marker_name(p["name"]), "TXT", data, MARKER_TTL, set())["id"])
-
-    def _converge(self, p: dict[str, Any], owned: list[DnsRecord], names: NameView) -> dict[str, str]:
-        writer = self._writer(p)
+    def _converge(self, writer: SetWriter, p: dict[str, Any], owned: list[DnsRecord], names: NameView
+                  ) -> dict[str, str]:
         known_ids = {str(r["id"]) for r in names.records}
         try:
             return writer.converge(owned, p["addresses"], p["ttl"], known_ids)
@@ -205,21 +207,8 @@ class DnsRecordSetProvider(ResourceProvider):
         except VultrNotFound:
             return None
 
-    def _handed_over(self, p: dict[str, Any], marker_id: str) -> bool:
-        record = self._get(p, marker_id)
-        claim = parse_marker(record) if record else None
-        return claim is not None and claim.owner == p["owner"] and claim.key != p["set_key"]
-
     def _writer(self, p: dict[str, Any]) -> SetWriter:
         return SetWriter(self.client(), self.zones(), p["domain"], p["name"], p["type"])
-
-
-def _conflict_message(p: dict[str, Any], others: list[DnsRecord], claims: list[Claim]) -> str:
-    parts = [f"id={r['id']} {_fqdn(p)} {r['type']} {r['data']}" for r in others]
-    parts += [f"id={c.record_id} {marker_name(p['name'])} TXT (claimed by owner {c.owner})" for c in claims]
-    return (f"{_fqdn(p)} {p['type']} holds records this set does not own: {', '.join(parts)}; they would "
-            "join its round robin. Remove them, or set adopt (cdn-ingress:adoptExisting) to take them over "
-            "and make the set exactly as declared")
 
 
 def _positive(config: Any, setting: str, default: float) -> float:

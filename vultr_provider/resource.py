@@ -32,6 +32,9 @@ class DnsRecordSetArgs:
     set_key: pulumi.Input[str] = ""
     """Which of the owner's sets this is (the program passes the resource name): two sets of one
     owner at one name, as while a Service moves between namespaces, never share records."""
+    shared: pulumi.Input[bool] = False
+    """Several owners (stacks of other clusters) may contribute addresses to this name, each its
+    own records and marker; refused unless every owner at the name sets it."""
 
 
 class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
@@ -49,6 +52,7 @@ class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
     """Record id per address: what this resource owns."""
     owner: pulumi.Output[str]
     set_key: pulumi.Output[str]
+    shared: pulumi.Output[bool]
     marker_id: pulumi.Output[str]
     """Id of the TXT ownership marker ('' without an owner)."""
 
@@ -56,5 +60,5 @@ class DnsRecordSet(Resource, module="vultr", name="DnsRecordSet"):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         props = {"domain": args.domain, "name": args.name, "addresses": args.addresses,
                  "type": args.type, "ttl": args.ttl, "adopt": args.adopt, "owner": args.owner,
-                 "set_key": args.set_key,                 "fqdn": None, "record_ids": None, "marker_id": None}
+                 "set_key": args.set_key, "shared": args.shared, "fqdn": None, "record_ids": None, "marker_id": None}
         super().__init__(DnsRecordSetProvider(), resource_name, props, opts)

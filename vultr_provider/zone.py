@@ -30,11 +30,17 @@ class ZoneSnapshots:
         with self._guard:
             return self._locks.setdefault(domain, threading.Lock())
 
-    def records(self, domain: str, *, fresh: bool = False) -> list[DnsRecord]:
-        """The zone's records: listed now when ``fresh`` or the snapshot is too old."""
+    def now(self) -> float:
+        return self._clock()
+
+    def records(self, domain: str, *, fresh: bool = False, not_before: float | None = None) -> list[DnsRecord]:
+        """The zone's records: listed now when ``fresh`` or the snapshot is too old; with
+        ``not_before`` (a time of ``now()``), from a listing that began at or after it, so callers
+        waiting for one fresh read share the listing that started after each of their writes."""
         with self._lock(domain):
             taken = self._zones.get(domain)
-            if fresh or taken is None or self._clock() - taken[0] > self._max_age:
+            if fresh or taken is None or self._clock() - taken[0] > self._max_age or \
+                    (not_before is not None and taken[0] < not_before):
                 started = self._clock()  # the age counts from before the listing began
                 taken = (started, {str(r["id"]): r for r in self._lister(domain)})
                 self._zones[domain] = taken

@@ -213,10 +213,13 @@ def test_owner_marker_is_written_first_and_removed_last(emulators: Emulators) ->
     created = p.create(props(owner="proj/dev"))
     zone = c.list_records(ZONE)
     marker = [r for r in zone if r["id"] == created.outs["marker_id"]]
+    ids = ",".join(sorted(created.outs["record_ids"].values()))
     assert [(r["name"], r["type"], r["data"]) for r in marker] == [
-        ("_cdn-ingress.pywai", "TXT", '"heritage=cdn-ingress owner=proj/dev type=A"')]
-    posts = [c_["path"] for c_ in emulators.calls("vultr") if c_["method"] == "POST"]
-    assert len(posts) == 3  # marker, then the two addresses
+        ("_cdn-ingress.pywai", "TXT", f'"heritage=cdn-ingress owner=proj/dev type=A records={ids}"')]
+    writes = [(c_["method"], c_["path"].rsplit("/", 1)[-1]) for c_ in emulators.calls("vultr")
+              if c_["method"] in ("POST", "PATCH")]
+    # the marker (naming no record yet), the two addresses, then the marker names them
+    assert writes == [("POST", "records")] * 3 + [("PATCH", created.outs["marker_id"])]
     p.delete(created.id, created.outs)
     assert [r["id"] for r in c.list_records(ZONE)] == [foreign]
 
@@ -230,8 +233,9 @@ def test_records_left_by_a_killed_run_are_taken_over_by_their_owner(emulators: E
     created = p.create(props(owner="proj/dev"))
     assert created.outs["record_ids"]["198.51.100.1"] == left
     zone = c.list_records(ZONE)
+    ids = ",".join(sorted(created.outs["record_ids"].values()))
     assert sorted((r["name"], r["type"], r["data"]) for r in zone) == [
-        ("_cdn-ingress.pywai", "TXT", '"heritage=cdn-ingress owner=proj/dev type=A"'),
+        ("_cdn-ingress.pywai", "TXT", f'"heritage=cdn-ingress owner=proj/dev type=A records={ids}"'),
         ("pywai", "A", "198.51.100.1"), ("pywai", "A", "198.51.100.2")]
 
 
