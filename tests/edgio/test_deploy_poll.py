@@ -16,7 +16,7 @@ from tests.edgio.test_edgio import client, inputs, provider
 from tests.edgio.test_ownership import deployment, edgio_with, group
 from tests.support.emulator import Emulators
 
-LATENCY = 1.0  # seconds every Edgio request takes: wide enough to land a delete between two pages
+LATENCY = 1.5  # seconds every Edgio request takes: wide enough to land a delete between two pages
 
 
 @pytest.fixture()
