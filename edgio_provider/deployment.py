@@ -2,7 +2,8 @@
 rule write holds one of the provider server's four workers for the CDN's propagation time.
 
 Every deployment of a provider process shares one poll loop (``watch.py``): a cycle costs one
-read per pending rule when few are pending, else one listing per shortname, for all of them.
+read per pending rule when few are pending, else one listing per shortname, for all of them
+(and a read of each rule the listing missed: only a 404 for its uuid makes a rule gone).
 A rule that fails (a FAILED or ERROR state) or outlives the timeout fails the resource, naming
 each rule; the rules themselves are in state either way, so the next
 ``up`` waits again and ``destroy`` removes them.
@@ -24,6 +25,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from edgio_provider.client import EdgioClient
 from edgio_provider.errors import EdgioDeployError, EdgioNotFound
 from edgio_provider.provider import EdgioSettings
 from edgio_provider.rules import known
@@ -111,28 +113,30 @@ class RuleDeploymentProvider(ResourceProvider):
 
     def _poll(self, wanted: dict[str, str]) -> dict[str, tuple[str, Any]]:
         """uuid -> (state, version) of every rule wanted ({uuid: shortname}), with as few reads
-        as the API allows; a rule the vendor no longer has is ("GONE", None)."""
+        as the API allows; a rule is ("GONE", None) only when a read of it by uuid is a 404."""
         client = self.settings.client()
         seen: dict[str, tuple[str, Any]] = {}
         by_shortname: dict[str, list[str]] = {}
         for uuid, shortname in wanted.items():
             by_shortname.setdefault(shortname, []).append(uuid)
         for shortname, uuids in sorted(by_shortname.items()):
-            if len(uuids) <= SINGLE_READS:
-                found = []
-                for uuid in uuids:
-                    try:
-                        found.append(client.get(uuid))
-                    except EdgioNotFound:
-                        continue
-            else:
-                found = client.list_rules(shortname)
-            for rule in found:
-                if rule.get("uuid") in wanted:
-                    seen[rule["uuid"]] = (str((rule.get("status") or {}).get("state") or ""),
-                                          (rule.get("revision") or {}).get("versionNumber"))
-            seen.update({uuid: ("GONE", None) for uuid in uuids if uuid not in seen})
+            listed = client.list_rules(shortname) if len(uuids) > SINGLE_READS else []
+            seen.update({r["uuid"]: _state(r) for r in listed if r.get("uuid") in uuids})
+            # The listing is paged by offset: a rule another stack deletes between two pages moves
+            # every later rule up one place, and one of ours can be on neither page.
+            seen.update({uuid: _read(client, uuid) for uuid in uuids if uuid not in seen})
         return seen
+
+
+def _state(rule: dict[str, Any]) -> tuple[str, Any]:
+    return str((rule.get("status") or {}).get("state") or ""), (rule.get("revision") or {}).get("versionNumber")
+
+
+def _read(client: EdgioClient, uuid: str) -> tuple[str, Any]:
+    try:
+        return _state(client.get(uuid))
+    except EdgioNotFound:
+        return "GONE", None
 
 
 def _key(rules: Any) -> Any:

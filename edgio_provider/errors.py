@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from restkit.reporting import OperationalError
 
-class EdgioError(Exception):
+
+class EdgioError(OperationalError):
     """Anything that went wrong with the Edgio Config API."""
 
 

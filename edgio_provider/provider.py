@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pulumi.dynamic import (
@@ -27,7 +29,14 @@ from pulumi.dynamic import (
 )
 
 from edgio_provider.client import DEFAULT_ENDPOINT, EdgioClient
-from edgio_provider.errors import EdgioConfigError, EdgioConflict, EdgioError, EdgioNotFound
+from edgio_provider.errors import (
+    EdgioAPIError,
+    EdgioConfigError,
+    EdgioConflict,
+    EdgioError,
+    EdgioNotFound,
+    EdgioTransportError,
+)
 from edgio_provider.rules import (
     INPUTS,
     NO_DIFF,
@@ -127,6 +136,10 @@ class DeliveryRuleProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = normal(props)
+        with _about(p):
+            return self._create(p)
+
+    def _create(self, p: dict[str, Any]) -> CreateResult:
         client = self.client()
         existing = client.find(p["shortname"], p["published_hostname"], p["published_path"])
         if existing and not p["adopt"] and not (p["owner"] and claim_of(existing[0]) == p["owner"]):
@@ -141,6 +154,10 @@ class DeliveryRuleProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         p = normal(news)
+        with _about(p, id_):
+            return self._update(id_, olds, p)
+
+    def _update(self, id_: str, olds: dict[str, Any], p: dict[str, Any]) -> UpdateResult:
         client = self.client()
         live = client.get(id_)
         if not self._writable(live, olds, p):
@@ -154,17 +171,19 @@ class DeliveryRuleProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = self.client()
-        try:
-            owner = props.get("owner") or ""
-            if owner and claim_of(client.get(id_)) not in ("", owner):
-                return  # another stack adopted the rule: it is theirs now
-            client.delete(id_)
-        except EdgioNotFound:
-            return
+        with _about(props, id_):
+            try:
+                owner = props.get("owner") or ""
+                if owner and claim_of(client.get(id_)) not in ("", owner):
+                    return  # another stack adopted the rule: it is theirs now
+                client.delete(id_)
+            except EdgioNotFound:
+                return
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
-            rule = self.client().get(id_)
+            with _about(props, id_):
+                rule = self.client().get(id_)
         except EdgioNotFound:
             return ReadResult("", {})
         p = normal(props)
@@ -189,6 +208,17 @@ class DeliveryRuleProvider(ResourceProvider):
         if self._same(live, old_inputs):
             return True
         return bool(p["owner"]) and claim_of(live) == p["owner"] and self._same(live, p)
+
+
+@contextmanager
+def _about(p: dict[str, Any], uuid: str = "") -> Iterator[None]:
+    """A vendor failure names the rule it concerns (the client knows only the request)."""
+    try:
+        yield
+    except (EdgioAPIError, EdgioTransportError) as exc:
+        subject = f"Edgio rule {p.get('published_hostname')}{p.get('published_path')}"
+        exc.about(f"{subject} (uuid={uuid})" if uuid else subject)
+        raise
 
 
 def _version(rule: dict[str, Any]) -> Any:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-Seen = dict[str, tuple[str, Any]]  # uuid -> (state, version); state "GONE" when the rule is missing
+Seen = dict[str, tuple[str, Any]]  # uuid -> (state, version); "GONE" when a read by uuid was a 404
 PollOnce = Callable[[dict[str, str]], Seen]  # {uuid: shortname} -> what the vendor says of each
 
 

@@ -43,6 +43,10 @@ def _server_flags(serve: argparse.ArgumentParser) -> None:
                        default=env_value("EMULATOR_MAX_BODY_BYTES", int, defaults.max_body_bytes),
                        help="largest request body accepted, else 400 (env EMULATOR_MAX_BODY_BYTES; "
                             f"default {defaults.max_body_bytes})")
+    serve.add_argument("--call-log-bytes", type=int,
+                       default=env_value("EMULATOR_CALL_LOG_BYTES", int, defaults.call_log_bytes),
+                       help="bytes the request log (GET /_emulator/calls) may hold; the oldest calls go "
+                            f"first (env EMULATOR_CALL_LOG_BYTES; default {defaults.call_log_bytes})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +68,9 @@ def _options(args: argparse.Namespace) -> ServerOptions:
         raise ValueError(f"--read-timeout-seconds {args.read_timeout_seconds:g} must be greater than 0")
     if args.max_body_bytes < 0:
         raise ValueError(f"--max-body-bytes {args.max_body_bytes} must be 0 or more")
-    return ServerOptions(args.read_timeout_seconds, args.max_body_bytes, args.admin_token)
+    if args.call_log_bytes < 0:
+        raise ValueError(f"--call-log-bytes {args.call_log_bytes} must be 0 or more")
+    return ServerOptions(args.read_timeout_seconds, args.max_body_bytes, args.admin_token, args.call_log_bytes)
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 import requests
 
 from restkit.limits import RateLimiter
+from restkit.reporting import OperationalError
 
 BODY_LIMIT = 256
 Signer = Callable[[requests.PreparedRequest], None]
@@ -24,7 +25,7 @@ def shorten(text: str, limit: int = BODY_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-class TransportError(Exception):
+class TransportError(OperationalError):
     """No usable HTTP answer: connection refused or reset, timeout, retries used up."""
 
     def __init__(self, message: str, *, method: str, path: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from restkit.reporting import OperationalError
 
-class VultrError(Exception):
+
+class VultrError(OperationalError):
     """Anything that went wrong talking to Vultr DNS."""
 
 

@@ -56,8 +56,8 @@ def answer(server: EmulatorServer, method: str, name: str, body: bytes) -> Respo
         ("POST", "faults"): lambda: _set_faults(server, _json_object(body)),
         ("GET", "settings"): server.app.settings_dict,
         ("POST", "settings"): lambda: _set_settings(server, _json_object(body)),
-        ("GET", "calls"): lambda: {"calls": server.calls()},
-        ("DELETE", "calls"): server.clear_calls,
+        ("GET", "calls"): server.call_log.summary,
+        ("DELETE", "calls"): server.call_log.clear,
     }
     call = calls.get((method, name))
     if call is None:

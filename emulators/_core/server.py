@@ -2,7 +2,8 @@
 
 Control calls live under ``/_emulator/`` (outside every vendor path, see ``admin.py``) and are
 never faulted, rate-limited or logged. Every connection has a read timeout and every body a size
-limit, so a stalled or hostile client cannot hold a handler thread.
+limit, so a stalled or hostile client cannot hold a handler thread; the call log is bounded in
+bytes (``calls.py``), so no client can make it hold much memory.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
 from emulators._core import admin
+from emulators._core.calls import DEFAULT_MAX_BYTES, CallLog
 from emulators._core.faults import BURST_429, DROP, ERROR, FaultConfig, FaultInjector
 from emulators._core.http import Request, Response
 from emulators._core.wire import BodyError, read_body
-
-CALL_LOG_LIMIT = 100_000
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class ServerOptions:
     max_body_bytes: int = 1_048_576
     #: When set, control calls need it in X-Emulator-Token from any address; when empty, loopback only.
     admin_token: str = ""
+    #: Bytes the call log may hold; the oldest calls are dropped first.
+    call_log_bytes: int = DEFAULT_MAX_BYTES
 
 
 class ServiceApp(Protocol):
@@ -85,8 +87,7 @@ class EmulatorServer:
         self.default_faults = faults or FaultConfig()
         self.faults = FaultInjector(self.default_faults)
         self.limiter = _RateLimiter()
-        self._calls: deque[dict[str, Any]] = deque(maxlen=CALL_LOG_LIMIT)
-        self._calls_lock = threading.Lock()
+        self.call_log = CallLog(self.options.call_log_bytes)
         self._httpd = ThreadingHTTPServer((host, port), _make_handler(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -110,21 +111,9 @@ class EmulatorServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def record(self, entry: dict[str, Any]) -> None:
-        with self._calls_lock:
-            self._calls.append(entry)
-
-    def calls(self) -> list[dict[str, Any]]:
-        with self._calls_lock:
-            return list(self._calls)
-
-    def clear_calls(self) -> None:
-        with self._calls_lock:
-            self._calls.clear()
-
     def reset(self) -> None:
         self.app.reset()
-        self.clear_calls()
+        self.call_log.clear()
         self.limiter.reset()
         self.faults.configure(self.default_faults)
 
@@ -163,6 +152,9 @@ def _make_handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = f"{server.app.name}-emulator"
         timeout = server.options.read_timeout_seconds  # socket timeout; http.server closes on expiry
+        # Headers and body leave in two writes: with Nagle's algorithm the body waits for the
+        # client's delayed ACK of the headers, some 40 ms on every answer of a kept-alive connection.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # the call log replaces access logs; nothing secret is ever printed
@@ -188,7 +180,7 @@ def _make_handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
         def _finish(self, started: float, path: str, query: str, outcome: str, response: Response | None) -> None:
             # Recorded before the answer goes out: a client that reads /_emulator/calls right
             # after its own request returns must find that request there.
-            server.record({"method": self.command, "path": path, "query": query, "outcome": outcome,
+            server.call_log.record({"method": self.command, "path": path, "query": query, "outcome": outcome,
                            "status": response.status if response else None,
                            "duration_ms": round((time.monotonic() - started) * 1000, 3)})
             if response is None:

@@ -147,6 +147,6 @@ def test_waiting_ingresses_share_one_poll_per_cycle(slow_deploys: Emulators) -> 
         assert list(pool.map(wait, groups)) == [{"COMPLETED"}] * 4
     cycles = (time.monotonic() - started) / interval
     listings = sum("/shortname/acme" in c["path"] for c in emulators.calls("edgio") if c["method"] == "GET")
-    # Shared: under one listing per cycle (each poll waits the interval, then takes its own time);
-    # one poll loop per Ingress came to about 1.5 per cycle here.
-    assert 1 <= listings <= 0.95 * cycles + 1, f"{listings} listings in about {cycles:.0f} poll cycles"
+    # Shared: one listing per interval at most (a poll starts an interval after the one before);
+    # a poll loop per Ingress would make up to four, one for each waiting Ingress.
+    assert 1 <= listings <= 1.2 * cycles + 1, f"{listings} listings in about {cycles:.0f} poll cycles"

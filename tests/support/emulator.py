@@ -32,6 +32,10 @@ class Emulators:
         self.vultr: str = urls.get("vultr", "")  # one of them is absent under --only
         self.edgio: str = urls.get("edgio", "")
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def admin_url(self, vendor: str, call: str) -> str:
         base = getattr(self, vendor)
         scheme, _, rest = base.partition("://")
