@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import quote
 
@@ -110,12 +110,14 @@ class EdgioClient:
     def validate(self, payload: dict[str, Any]) -> dict[str, Any]:
         return dict(self._call("validate", "POST", f"{SVC}/validate", body=payload).json())
 
-    def create(self, payload: dict[str, Any], *, attempts: int = 3) -> dict[str, Any]:
-        """POST; when the answer is lost, search host + path: a rule found that was not there
-        before is ours, and none found means the POST did not happen and may be sent again."""
+    def create(self, payload: dict[str, Any], *, attempts: int = 3, known: Collection[str] | None = None
+               ) -> dict[str, Any]:
+        """POST; when the answer is lost, search host + path: a rule found that was not among
+        ``known`` (the rules there before; searched first when not given) is ours, and none found
+        means the POST did not happen and may be sent again."""
         shortname = payload["accounts"][0]["shortname"]
         host, path = payload["body"]["publishedHostname"], payload["body"]["publishedUrlPath"]
-        before = {r["uuid"] for r in self.find(shortname, host, path)}
+        before = set(known) if known is not None else {r["uuid"] for r in self.find(shortname, host, path)}
         for attempt in range(1, attempts + 1):
             try:
                 return dict(self._call("create", "POST", SVC, body=payload, idempotent=False).json())

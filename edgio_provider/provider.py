@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from pulumi.dynamic import (
@@ -37,6 +37,7 @@ from edgio_provider.errors import (
     EdgioNotFound,
     EdgioTransportError,
 )
+from edgio_provider.listing import DEFAULT_MAX_AGE, RuleListings
 from edgio_provider.rules import (
     INPUTS,
     NO_DIFF,
@@ -58,8 +59,9 @@ class EdgioSettings:
         self.username: str | None = None
         self.key: str | None = None
         self.endpoint = DEFAULT_ENDPOINT
-        self.rate, self.timeout, self.poll = 5.0, 30.0, 1.0
+        self.rate, self.timeout, self.poll, self.listing_age = 5.0, 30.0, 1.0, DEFAULT_MAX_AGE
         self._client: EdgioClient | None = None
+        self._listings: RuleListings | None = None
         self._lock = threading.Lock()
 
     def configure(self, c: Any) -> None:
@@ -73,6 +75,7 @@ class EdgioSettings:
         self.rate = _positive(c, "edgio:requestsPerSecond", 5.0)
         self.timeout = _positive(c, "edgio:timeoutSeconds", 30.0)
         self.poll = _positive(c, "edgio:pollSeconds", 1.0)
+        self.listing_age = _positive(c, "edgio:listingSeconds", DEFAULT_MAX_AGE)
 
     def client(self) -> EdgioClient:
         with self._lock:
@@ -85,6 +88,13 @@ class EdgioSettings:
                 self._client = EdgioClient(self.username, self.key, endpoint=self.endpoint,
                                            requests_per_second=self.rate, timeout=self.timeout)
             return self._client
+
+    def listings(self) -> RuleListings:
+        client = self.client()
+        with self._lock:
+            if self._listings is None:
+                self._listings = RuleListings(client.list_rules, max_age=self.listing_age)
+            return self._listings
 
 
 def _positive(c: Any, setting: str, default: float) -> float:
@@ -140,8 +150,8 @@ class DeliveryRuleProvider(ResourceProvider):
             return self._create(p)
 
     def _create(self, p: dict[str, Any]) -> CreateResult:
-        client = self.client()
-        existing = client.find(p["shortname"], p["published_hostname"], p["published_path"])
+        client, listings = self.client(), self.settings.listings()
+        existing = listings.matching(p["shortname"], p["published_hostname"], p["published_path"])
         if existing and not p["adopt"] and not (p["owner"] and claim_of(existing[0]) == p["owner"]):
             claim = claim_of(existing[0])
             raise EdgioConflict(
@@ -149,7 +159,9 @@ class DeliveryRuleProvider(ResourceProvider):
                 f"not managed by this stack: uuid={existing[0]['uuid']}"
                 f"{f' (claimed by owner {claim})' if claim else ''}; set adopt "
                 "(cdn-ingress:adoptExisting) to take it over")
-        rule = client.update(existing[0]["uuid"], payload(p, existing[0])) if existing else client.create(payload(p))
+        rule = (client.update(existing[0]["uuid"], payload(p, existing[0])) if existing
+                else client.create(payload(p), known=set()))
+        listings.put(p["shortname"], rule)
         return CreateResult(rule["uuid"], _outputs(p, rule))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -167,23 +179,32 @@ class DeliveryRuleProvider(ResourceProvider):
                 "then `pulumi up` to apply this program's values")
         if self._same(live, p):
             return UpdateResult(_outputs(p, live))  # our own earlier PUT landed, its answer was lost
-        return UpdateResult(_outputs(p, client.update(id_, payload(p, live))))
+        rule = client.update(id_, payload(p, live))
+        self.settings.listings().put(p["shortname"], rule)
+        return UpdateResult(_outputs(p, rule))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        client = self.client()
+        """The owner check reads the shared listing (at most ``edgio:listingSeconds`` old), not the
+        rule: one listing for a whole destroy instead of a read per rule."""
+        client, shortname = self.client(), str(props.get("shortname") or "")
         with _about(props, id_):
-            try:
-                owner = props.get("owner") or ""
-                if owner and claim_of(client.get(id_)) not in ("", owner):
-                    return  # another stack adopted the rule: it is theirs now
+            listings = self.settings.listings()
+            live = listings.rules(shortname).get(id_) if shortname else client.get(id_)
+            owner = props.get("owner") or ""
+            if live is not None and owner and claim_of(live) not in ("", owner):
+                return  # another stack adopted the rule: it is theirs now
+            with suppress(EdgioNotFound):
                 client.delete(id_)
-            except EdgioNotFound:
-                return
+            listings.drop(shortname, id_)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """From the shared listing; a rule it does not show is read by uuid, and only a 404 makes
+        it gone (a listing paged by offset can miss a rule while others are deleted)."""
+        shortname = str(props.get("shortname") or "")
         try:
             with _about(props, id_):
-                rule = self.client().get(id_)
+                rule = (self.settings.listings().rules(shortname).get(id_) if shortname else None) \
+                    or self.client().get(id_)
         except EdgioNotFound:
             return ReadResult("", {})
         p = normal(props)
