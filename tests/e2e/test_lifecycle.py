@@ -210,7 +210,7 @@ def test_not_ready_node_loses_its_record_and_nothing_else(project: Project, clou
         forget_calls(cloud)
         project.pulumi("up", "--yes", "--skip-preview")
         assert records(cloud) == {NODE_IPS["node-1"], NODE_IPS["node-2"]}
-        assert [m for m, _ in writes(cloud, "vultr")] == ["DELETE", "PATCH"]  # the record out, the marker names the set left
+        assert [m for m, _ in writes(cloud, "vultr")] == ["DELETE", "PATCH"]  # record out, marker rewritten
         assert writes(cloud, "edgio") == []
         assert rules(cloud) == rules_before
     finally:
