@@ -22,7 +22,7 @@ _SECONDS = re.compile(r"^[0-9]{1,9}$")  # ASCII digits only: str.isdigit() also 
 class RuleOptions:
     published_protocols: tuple[str, ...] = ("https",)
     source_protocol: str = "http"
-    source_path: str = "/"
+    source_path: str | None = None  # None: the request path itself, as the client sent it
     profile: str | None = None  # None: the stack's default profile
     shortname: str | None = None  # None: the stack's default account
     options: tuple[dict[str, Any], ...] = field(default_factory=tuple)

@@ -47,6 +47,8 @@ class CdnIngressApp(pulumi.ComponentResource):
         self._settings = settings
         child = pulumi.ResourceOptions(parent=self)
         self._owner = StackIdentity("stack-identity", opts=child).owner()
+        for warning in plan.warnings:  # fields served with a loss: shown, never silent
+            pulumi.log.warn(str(warning), self)
         cdn_ingresses = {id(doc) for doc in plan.cdn_ingresses}
         self.objects = kube.declare_all(plan.documents, skip_await=cdn_ingresses, opts=child)
         families = by_record_type(origin_addresses)
@@ -89,9 +91,6 @@ class CdnIngressApp(pulumi.ComponentResource):
 
     def _rule(self, route: Route) -> DeliveryRule:
         backend, options = route.backend, route.options
-        if route.path_type == "Exact":
-            pulumi.log.warn(f"{route.ingress.label}: path {route.path!r} has pathType Exact; CDN rules "
-                            "match by path prefix, so it is published as a prefix", self)
         svc = self._object("Service", backend.namespace, backend.service)
         ingress = self._object("Ingress", route.ingress.namespace, route.ingress.name)
         index = backend.port_index
@@ -104,7 +103,7 @@ class CdnIngressApp(pulumi.ComponentResource):
             # until it runs) must not show every rule of that origin as changing.
             source_hostname=svc.metadata.apply(lambda m: f"{m['name']}.{self._settings.origin_domain}"),
             source_port=node_port,
-            source_path=options.source_path,
+            source_path=options.source_path or route.path,
             published_protocols=list(options.published_protocols),
             source_protocol=options.source_protocol,
             profile_name=options.profile or self._settings.profile,
