@@ -46,7 +46,7 @@ INGRESS_V1: dict[str, Field] = {
                               "rule publishes, or a published host missing here, is warned"),
     "spec.tls[].secretName": Field(WARNED, "the CDN does not read Kubernetes Secrets: the host's certificate "
                                    "is the one provisioned at the CDN, not this Secret's"),
-    "status.loadBalancer.ingress": _STATUS,
+    "status": _STATUS,
 }
 
 INGRESS_V1BETA1: dict[str, Field] = {
@@ -62,7 +62,7 @@ INGRESS_V1BETA1: dict[str, Field] = {
     "spec.rules[].http.paths[].backend.resource": _RESOURCE,
     "spec.tls[].hosts": INGRESS_V1["spec.tls[].hosts"],
     "spec.tls[].secretName": INGRESS_V1["spec.tls[].secretName"],
-    "status.loadBalancer.ingress": _STATUS,
+    "status": _STATUS,
 }
 
 INGRESS_CLASS: dict[str, Field] = {

@@ -62,6 +62,8 @@ class IngressSource:
         for at, value in unknown_fields(doc.body, table):
             self.findings.refuse(doc, at, value, f"not a field of Ingress {api_version}; the fields the CDN "
                                  "serves, warns or refuses are listed in docs/routes.md")
+        if doc.body.get("status"):
+            self.findings.warn(doc, "status", doc.body["status"], table["status"].how)
         if api_version == V1:
             return doc
         converted = Document(doc.file, doc.line, to_v1(doc.body))

@@ -45,11 +45,10 @@ class ClassSelector:
         """True for an Ingress the CDN publishes."""
         spec = mapping(doc.body.get("spec"))
         annotations = mapping(doc.metadata.get("annotations"))
-        named = spec.get("ingressClassName")
-        legacy = annotations.get(LEGACY_CLASS_ANNOTATION)
-        if any(isinstance(name, str) and name in self.ours for name in (named, legacy)):
+        # The legacy annotation, when set, takes precedence over the field (IngressSpec's documentation).
+        named = annotations.get(LEGACY_CLASS_ANNOTATION, spec.get("ingressClassName"))
+        if isinstance(named, str) and named in self.ours:
             return True
         if mapping(doc.metadata.get("labels")).get("cdn") == self.ingress_class:
             return True
-        unnamed = named is None and legacy is None
-        return unnamed and len(self.defaults) == 1 and self.defaults[0].name in self.ours
+        return named is None and len(self.defaults) == 1 and self.defaults[0].name in self.ours

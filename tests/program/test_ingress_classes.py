@@ -131,3 +131,8 @@ def test_legacy_ingress_is_served_and_declared_as_v1(tmp_path: Path, api_version
     assert declared.body["apiVersion"] == "networking.k8s.io/v1"
     assert declared.body["spec"]["defaultBackend"] == {"service": {"name": SERVICE, "port": {"number": 8000}}}
     assert f"apiVersion={api_version!r}: declared as networking.k8s.io/v1" in warnings(result)[0]
+
+
+def test_legacy_class_annotation_takes_precedence_over_the_field(tmp_path: Path) -> None:
+    doc = ingress(rules=[rule(HOST, path("/"))], annotations={"kubernetes.io/ingress.class": "nginx"})
+    assert planned(tmp_path, doc).routes == []
