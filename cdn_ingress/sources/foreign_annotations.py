@@ -44,7 +44,7 @@ def _rewrite(found: Foreign, key: str, value: str) -> None:
 
 
 def _regex(found: Foreign, key: str, value: str) -> None:
-    if value.strip().lower() == "true":
+    if value.strip().lower() in ("true", "case_sensitive", "case_insensitive"):  # the last two: nginx.org
         found.refused.append((key, value, "the CDN matches literal path prefixes, not regular "
                               "expressions; write each prefix as a Prefix path and drop this annotation"))
 
@@ -67,6 +67,13 @@ def _backend_protocol(found: Foreign, key: str, value: str) -> None:
         found.source_protocol = value.strip().lower()
 
 
+def _refuse(why: str) -> Callable[[Foreign, str, str], None]:
+    def parse(found: Foreign, key: str, value: str) -> None:
+        found.refused.append((key, value, why))
+
+    return parse
+
+
 _SERVED: dict[str, tuple[str | None, Callable[[Foreign, str, str], None]]] = {
     # key -> (the cdn-ingress.io/ annotation that says the same thing and wins, parser)
     NGINX + "rewrite-target": ("cdn-ingress.io/source-path", _rewrite),
@@ -74,6 +81,15 @@ _SERVED: dict[str, tuple[str | None, Callable[[Foreign, str, str], None]]] = {
     NGINX + "ssl-redirect": ("cdn-ingress.io/published-protocols", _redirect),
     NGINX + "force-ssl-redirect": ("cdn-ingress.io/published-protocols", _redirect),
     NGINX + "backend-protocol": ("cdn-ingress.io/source-protocol", _backend_protocol),
+    "nginx.org/path-regex": (None, _regex),
+    "nginx.org/redirect-to-https": ("cdn-ingress.io/published-protocols", _redirect),
+    "nginx.org/rewrites": ("cdn-ingress.io/source-path", _refuse(
+        "per-Service rewrites are not served; the CDN maps each path prefix to one source path: write "
+        "cdn-ingress.io/source-path on an Ingress of those paths")),
+    "nginx.org/ssl-services": ("cdn-ingress.io/source-protocol", _refuse(
+        "per-Service origin protocols are not served: write cdn-ingress.io/source-protocol: https on an "
+        "Ingress whose backends all speak HTTPS")),
+    "nginx.org/grpc-services": (None, _refuse("the CDN reaches origins over HTTP or HTTPS only, not gRPC")),
 }
 SERVED_KEYS = tuple(_SERVED)
 

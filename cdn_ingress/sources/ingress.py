@@ -143,6 +143,8 @@ class IngressSource:
     def path_route(self, doc: Document, at: str, host: str | None, entry: dict[str, Any],
                    options: RuleOptions) -> Route | None:
         path, path_type = entry.get("path", MISSING), entry.get("pathType", MISSING)
+        if path is MISSING and path_type == "ImplementationSpecific":
+            path = "/"  # the path is required for Exact and Prefix only; without one, every path matches
         path_ok = check_path(self.findings, doc, f"{at}.path", path)
         type_ok = path_type in PATH_TYPES
         if not type_ok:
@@ -213,6 +215,8 @@ class IngressSource:
         named: set[str] = set()
         for t, entry in enumerate(tls):
             named.update(self.check_tls_entry(doc, f"spec.tls[{t}]", mapping(entry), published))
+            if not mapping(entry).get("hosts"):
+                named.update(published)  # no hosts: the entry covers every host of the Ingress
         for host in sorted(published - named):
             self.findings.warn(doc, "spec.tls", host, "the host is published on https like every CDN host, "
                                "though spec.tls does not list it")

@@ -136,3 +136,32 @@ def test_legacy_ingress_is_served_and_declared_as_v1(tmp_path: Path, api_version
 def test_legacy_class_annotation_takes_precedence_over_the_field(tmp_path: Path) -> None:
     doc = ingress(rules=[rule(HOST, path("/"))], annotations={"kubernetes.io/ingress.class": "nginx"})
     assert planned(tmp_path, doc).routes == []
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("nginx.org/path-regex", "case_insensitive", "the CDN matches literal path prefixes"),
+    ("nginx.org/rewrites", "serviceName=web rewrite=/v1", "per-Service rewrites are not served"),
+    ("nginx.org/ssl-services", "web", "per-Service origin protocols are not served"),
+    ("nginx.org/grpc-services", "web", "not gRPC"),
+], ids=["path-regex", "rewrites", "ssl-services", "grpc-services"])
+def test_nginx_inc_annotations_the_cdn_cannot_serve_are_refused(tmp_path: Path, key: str, value: str,
+                                                                expected: str) -> None:
+    found = refused(tmp_path, ingress(rules=[rule(HOST, path("/api"))], annotations={key: value}))
+    assert f"metadata.annotations[{key!r}]={value!r}: " in found[0]
+    assert expected in found[0]
+
+
+def test_nginx_inc_redirect_to_https_is_served(tmp_path: Path) -> None:
+    doc = ingress(rules=[rule(HOST, path("/"))], annotations={"nginx.org/redirect-to-https": "true"})
+    result = planned(tmp_path, doc)
+    assert (result.routes[0].options.published_protocols, warnings(result)) == (("https",), [])
+
+
+def test_implementation_specific_without_path_is_every_path(tmp_path: Path) -> None:
+    entry = {"pathType": "ImplementationSpecific", "backend": {"service": {"name": SERVICE, "port": {"number": 8000}}}}
+    assert [r.key for r in planned(tmp_path, ingress(rules=[rule(HOST, entry)])).routes] == ["shop.example.com/"]
+
+
+def test_tls_entry_without_hosts_covers_every_host(tmp_path: Path) -> None:
+    doc = ingress(rules=[rule(HOST, path("/"))], tls=[{"secretName": "shop-tls"}])
+    assert [w.split(": ")[2] for w in warnings(planned(tmp_path, doc))] == ["spec.tls[0].secretName='shop-tls'"]
