@@ -50,3 +50,14 @@ def test_default_host_must_be_an_fqdn() -> None:
     with pytest.raises(ManifestError) as caught:
         run_program(SHIPPED, defaultHost="*.s.llnwi.net")
     assert "cdn-ingress:defaultHost='*.s.llnwi.net': must be a lower-case FQDN" in str(caught.value)
+
+
+def test_legacy_ingress_is_declared_as_v1(tmp_path: Path) -> None:
+    doc = {"apiVersion": "extensions/v1beta1", "kind": "Ingress",
+           "metadata": {"name": "old", "annotations": {"kubernetes.io/ingress.class": "edgio"}},
+           "spec": {"rules": [{"host": "old.example.com", "http": {"paths": [
+               {"path": "/", "backend": {"serviceName": "pywai-inline-service", "servicePort": 8000}}]}}]}}
+    run = run_program(write(tmp_path / "m", files_with(doc)))
+    declared = [r.typ for r in run.mocks.registered if r.name == "default/old" and r.typ.startswith("kubernetes:")]
+    assert declared == ["kubernetes:networking.k8s.io/v1:Ingress"]
+    assert [r.name for r in run.mocks.of_type(RULE)] == ["old.example.com/"]
