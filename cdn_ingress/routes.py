@@ -14,6 +14,8 @@ from cdn_ingress.errors import ManifestError, Problem
 from cdn_ingress.manifests import Document
 from cdn_ingress.model import Backend, Findings, Route, is_fqdn
 from cdn_ingress.objects import check_object, cluster_scoped_kinds, namespace_of
+from cdn_ingress.sources.backends import Services
+from cdn_ingress.sources.httproute import HTTPRouteSource, RouteStatus
 from cdn_ingress.sources.ingress import IngressSource
 
 __all__ = ["DEFAULT_CLASS", "Backend", "Plan", "Route", "is_fqdn", "plan"]
@@ -25,13 +27,22 @@ class Plan:
     documents: list[Document]  # as declared: a legacy CDN Ingress in its v1 form
     routes: list[Route]
     warnings: list[Problem] = field(default_factory=list)
+    route_statuses: list[RouteStatus] = field(default_factory=list)  # of our HTTPRoutes
+    gateway_hosts: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # our Gateways' published hosts
 
     @property
     def cdn_ingresses(self) -> list[Document]:
+        """Every object that routes come from: Ingresses and HTTPRoutes."""
         seen: dict[int, Document] = {}
         for route in self.routes:
             seen.setdefault(id(route.ingress), route.ingress)
         return list(seen.values())
+
+    @property
+    def controlled(self) -> set[int]:
+        """Ids of the objects whose status the program writes: no other controller would."""
+        owned = [d for d in self.documents if d.kind == "Gateway" and (d.namespace, d.name) in self.gateway_hosts]
+        return {id(d) for d in self.cdn_ingresses + owned + [s.route for s in self.route_statuses]}
 
     @property
     def backend_services(self) -> list[tuple[str, str]]:
@@ -67,7 +78,7 @@ def check_unique(routes: list[Route], findings: Findings) -> None:
         else:
             findings.refuse(route.ingress, "host+path", route.key,
                             f"already claimed by {first.ingress.label} in {first.ingress.file}; "
-                            "each host + path may belong to one Ingress only")
+                            "each host + path may belong to one Ingress or HTTPRoute only")
     origins: dict[str, str] = {}
     for route in routes:
         namespace = origins.setdefault(route.backend.service, route.backend.namespace)
@@ -83,9 +94,11 @@ def plan(documents: list[Document], ingress_class: str = DEFAULT_CLASS, *, defau
     findings = Findings()
     check_objects(documents, findings)
     ingresses = IngressSource(documents, findings, ingress_class=ingress_class, default_host=default_host)
-    routes = ingresses.routes()
+    httproutes = HTTPRouteSource(documents, findings, Services(documents, findings), default_host=default_host)
+    routes = ingresses.routes() + httproutes.routes()
     check_unique(routes, findings)
     if findings.problems:
         raise ManifestError(findings.problems)
     declared = [ingresses.declared_as.get(id(doc), doc) for doc in documents]
-    return Plan(declared, routes, findings.warnings)
+    hosts = {key: sorted(found) for key, found in httproutes.gateway_hosts.items()}
+    return Plan(declared, routes, findings.warnings, httproutes.statuses, hosts)
