@@ -30,6 +30,7 @@ class Foreign:
     source_path: str | None = None
     published_protocols: tuple[str, ...] | None = None
     source_protocol: str | None = None
+    options: tuple[dict[str, Any], ...] = ()  # CDN rule options (request headers)
     refused: list[tuple[str, Any, str]] = field(default_factory=list)  # (key, value, why / what instead)
     no_effect: list[str] = field(default_factory=list)
 
@@ -67,6 +68,20 @@ def _backend_protocol(found: Foreign, key: str, value: str) -> None:
         found.source_protocol = value.strip().lower()
 
 
+def _proxy_set_headers(found: Foreign, key: str, value: str) -> None:
+    """nginx.org's 'Name: value, Name2: value2'; a name alone copies the client's header, which a
+    CDN rule option (a fixed value) cannot do."""
+    options = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        name, sep, header_value = item.partition(":")
+        if not sep or not name.strip() or not header_value.strip():
+            found.refused.append((key, value, "a header without a value copies the client's header, which the "
+                                  "CDN cannot; give every header a value, or use cdn-ingress.io/request-headers"))
+            return
+        options.append({"name": "req_send_header", "parameters": [name.strip(), header_value.strip()]})
+    found.options = tuple(options)
+
+
 def _refuse(why: str) -> Callable[[Foreign, str, str], None]:
     def parse(found: Foreign, key: str, value: str) -> None:
         found.refused.append((key, value, why))
@@ -83,6 +98,7 @@ _SERVED: dict[str, tuple[str | None, Callable[[Foreign, str, str], None]]] = {
     NGINX + "backend-protocol": ("cdn-ingress.io/source-protocol", _backend_protocol),
     "nginx.org/path-regex": (None, _regex),
     "nginx.org/redirect-to-https": ("cdn-ingress.io/published-protocols", _redirect),
+    "nginx.org/proxy-set-headers": ("cdn-ingress.io/request-headers", _proxy_set_headers),
     "nginx.org/rewrites": ("cdn-ingress.io/source-path", _refuse(
         "per-Service rewrites are not served; the CDN maps each path prefix to one source path: write "
         "cdn-ingress.io/source-path on an Ingress of those paths")),

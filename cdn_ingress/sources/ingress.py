@@ -87,7 +87,8 @@ class IngressSource:
                                f"(CDN options are annotations under {PREFIX!r}, see docs/routes.md)")
         return replace(options, source_path=foreign.source_path or options.source_path,
                        published_protocols=foreign.published_protocols or options.published_protocols,
-                       source_protocol=foreign.source_protocol or options.source_protocol)
+                       source_protocol=foreign.source_protocol or options.source_protocol,
+                       options=options.options + foreign.options)
 
     def rule_routes(self, doc: Document, spec: dict[str, Any], options: RuleOptions) -> Iterator[Route]:
         rules = spec.get("rules")

@@ -165,3 +165,17 @@ def test_implementation_specific_without_path_is_every_path(tmp_path: Path) -> N
 def test_tls_entry_without_hosts_covers_every_host(tmp_path: Path) -> None:
     doc = ingress(rules=[rule(HOST, path("/"))], tls=[{"secretName": "shop-tls"}])
     assert [w.split(": ")[2] for w in warnings(planned(tmp_path, doc))] == ["spec.tls[0].secretName='shop-tls'"]
+
+
+def test_nginx_inc_proxy_set_headers_with_values_are_request_headers(tmp_path: Path) -> None:
+    annotations = {"nginx.org/proxy-set-headers": "header-a:value-a,header-b: value b"}
+    result = planned(tmp_path, ingress(rules=[rule(HOST, path("/"))], annotations=annotations))
+    assert result.routes[0].options.options == ({"name": "req_send_header", "parameters": ["header-a", "value-a"]},
+                                                {"name": "req_send_header", "parameters": ["header-b", "value b"]})
+    assert warnings(result) == []
+
+
+def test_nginx_inc_proxy_set_headers_without_a_value_is_refused(tmp_path: Path) -> None:
+    annotations = {"nginx.org/proxy-set-headers": "X-Forwarded-ABC"}
+    found = refused(tmp_path, ingress(rules=[rule(HOST, path("/"))], annotations=annotations))
+    assert "proxy-set-headers']='X-Forwarded-ABC': a header without a value copies" in found[0]
