@@ -14,6 +14,7 @@ from cdn_ingress.sources.ingress_class import CONTROLLER
 
 GROUP = "gateway.networking.k8s.io"
 V1 = f"{GROUP}/v1"
+VERSIONS = (V1, f"{GROUP}/v1beta1")  # both served by the standard CRDs, with the same schema
 PROTOCOLS = {"HTTP": "http", "HTTPS": "https"}
 STANDARD_PORTS = {"HTTP": 80, "HTTPS": 443}
 
@@ -46,14 +47,14 @@ class Gateways:
 
     def __init__(self, documents: list[Document], findings: Findings) -> None:
         self.findings = findings
-        classes = [d for d in documents if d.kind == "GatewayClass" and d.body.get("apiVersion") == V1]
+        classes = [d for d in documents if d.kind == "GatewayClass" and d.body.get("apiVersion") in VERSIONS]
         ours = {d.name for d in classes if mapping(d.body.get("spec")).get("controllerName") == CONTROLLER}
         for doc in classes:
             if doc.name in ours:
                 self._check(doc, GATEWAY_CLASS, "GatewayClass")
         self.listeners: dict[tuple[str, str], list[Listener]] = {}
         for doc in documents:
-            if doc.kind == "Gateway" and doc.body.get("apiVersion") == V1 and \
+            if doc.kind == "Gateway" and doc.body.get("apiVersion") in VERSIONS and \
                     mapping(doc.body.get("spec")).get("gatewayClassName") in ours:
                 self._check(doc, GATEWAY, "Gateway")
                 self.listeners[(doc.namespace, doc.name)] = list(self._listeners(doc))

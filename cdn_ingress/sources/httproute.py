@@ -14,7 +14,7 @@ from cdn_ingress.model import Findings, Route, is_fqdn, mapping
 from cdn_ingress.sources.backends import Services
 from cdn_ingress.sources.fields import unknown_fields
 from cdn_ingress.sources.gateway_fields import HTTPROUTE
-from cdn_ingress.sources.gateways import GROUP, V1, Gateways, Listener, intersect
+from cdn_ingress.sources.gateways import GROUP, V1, VERSIONS, Gateways, Listener, intersect
 from cdn_ingress.sources.httproute_rules import RuleReader, ServedRule
 
 
@@ -57,7 +57,7 @@ class HTTPRouteSource:
     def routes(self) -> list[Route]:
         routes: list[Route] = []
         for doc in self.documents:
-            if doc.kind == "HTTPRoute" and doc.body.get("apiVersion") == V1:
+            if doc.kind == "HTTPRoute" and str(doc.body.get("apiVersion")).startswith(GROUP + "/"):
                 routes.extend(self.route_routes(doc))
         return routes
 
@@ -75,6 +75,10 @@ class HTTPRouteSource:
         parents = list(self.our_parents(doc))
         if not parents:
             return []  # another controller's route
+        if doc.body.get("apiVersion") not in VERSIONS:
+            self.findings.refuse(doc, "apiVersion", doc.body.get("apiVersion"), "the Gateway API CRDs (standard "
+                                 f"channel) serve {list(VERSIONS)}")
+            return []
         for at, value in unknown_fields(doc.body, HTTPROUTE):
             self.findings.refuse(doc, at, value, f"not a field of HTTPRoute {V1} (standard channel); the fields "
                                  "the CDN serves, warns or refuses are listed in docs/routes.md")

@@ -146,3 +146,18 @@ def test_gateway_class_parameters_are_refused(tmp_path: Path) -> None:
     params = {"group": "example.com", "kind": "Config", "name": "x"}
     found = refused(tmp_path, gateway_class(parametersRef=params), gateway(), httproute("web"))
     assert "spec.parametersRef=" in found[0] and "no per-class settings object" in found[0]
+
+
+def test_v1beta1_objects_are_read_as_v1(tmp_path: Path) -> None:
+    beta = "gateway.networking.k8s.io/v1beta1"
+    docs = [gateway_class(), gateway(), httproute("web", rule("/api"), hostnames=[HOST])]
+    for doc in docs:
+        doc["apiVersion"] = beta
+    assert [r.key for r in planned(tmp_path, *docs).routes] == ["shop.example.com/api"]
+
+
+def test_route_of_an_unserved_version_is_refused(tmp_path: Path) -> None:
+    route = httproute("web", hostnames=[HOST])
+    route["apiVersion"] = "gateway.networking.k8s.io/v1alpha2"
+    found = refused(tmp_path, gateway_class(), gateway(), route)
+    assert "apiVersion='gateway.networking.k8s.io/v1alpha2': the Gateway API CRDs (standard channel) serve" in found[0]
