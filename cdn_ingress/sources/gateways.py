@@ -54,8 +54,9 @@ class Gateways:
                 self._check(doc, GATEWAY_CLASS, "GatewayClass")
         self.listeners: dict[tuple[str, str], list[Listener]] = {}
         for doc in documents:
+            class_name = mapping(doc.body.get("spec")).get("gatewayClassName")
             if doc.kind == "Gateway" and doc.body.get("apiVersion") in VERSIONS and \
-                    mapping(doc.body.get("spec")).get("gatewayClassName") in ours:
+                    isinstance(class_name, str) and class_name in ours:
                 self._check(doc, GATEWAY, "Gateway")
                 self.listeners[(doc.namespace, doc.name)] = list(self._listeners(doc))
         self.namespaces = {d.name: {k: str(v) for k, v in mapping(d.metadata.get("labels")).items()}
@@ -85,7 +86,7 @@ class Gateways:
     def _listener(self, doc: Document, i: int, entry: dict[str, Any]) -> Listener | None:
         at = f"spec.listeners[{i}]"
         protocol, hostname = entry.get("protocol"), entry.get("hostname")
-        if protocol not in PROTOCOLS:
+        if not isinstance(protocol, str) or protocol not in PROTOCOLS:
             self.findings.refuse(doc, f"{at}.protocol", protocol, f"the CDN serves {sorted(PROTOCOLS)} only")
             return None
         if hostname is not None and not (is_fqdn(hostname) or _is_wildcard(hostname)):

@@ -84,6 +84,9 @@ class HTTPRouteSource:
                                  "the CDN serves, warns or refuses are listed in docs/routes.md")
         if doc.body.get("status"):
             self.findings.warn(doc, "status", doc.body["status"], HTTPROUTE["status"].how)
+        hostnames = mapping(doc.body.get("spec")).get("hostnames")
+        if hostnames is not None and not isinstance(hostnames, list):
+            self.findings.refuse(doc, "spec.hostnames", hostnames, "must be a list of hostnames")
         options, problems = parse_rule_options(mapping(doc.metadata.get("annotations")))
         for key, value, allowed in problems:
             self.findings.refuse(doc, f"metadata.annotations[{key!r}]", value, allowed)
@@ -111,7 +114,8 @@ class HTTPRouteSource:
         allowed = [li for li in chosen if li.allows(doc, self.gateways.namespaces)]
         if not allowed:
             return ParentStatus(ref, False, "NotAllowedByListeners", "no listener's allowedRoutes admits the route"), []
-        hostnames = [h for h in mapping(doc.body.get("spec")).get("hostnames") or [] if isinstance(h, str)]
+        given = mapping(doc.body.get("spec")).get("hostnames")
+        hostnames = [h for h in given if isinstance(h, str)] if isinstance(given, list) else []
         pairs = [(h, li.protocol) for li in allowed for h in intersect(li.hostname, hostnames)]
         if hostnames and not pairs:
             return ParentStatus(ref, False, "NoMatchingListenerHostname", "no hostname matches a listener's"), []

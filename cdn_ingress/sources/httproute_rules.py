@@ -87,7 +87,7 @@ class RuleReader:
         for f, entry in enumerate(filters if isinstance(filters, list) else []):
             entry, where = mapping(entry), f"{at}.filters[{f}]"
             kind = entry.get("type")
-            if kind in HEADER_OPTIONS:
+            if isinstance(kind, str) and kind in HEADER_OPTIONS:
                 options.extend(_headers(where, *HEADER_OPTIONS[str(kind)], entry))
             elif kind == "URLRewrite":
                 source_path = _rewrite(where, mapping(entry.get("urlRewrite")), paths)
@@ -123,7 +123,10 @@ def _headers(at: str, key: str, option: str, entry: dict[str, Any]) -> list[dict
     modifier = mapping(entry.get(key))
     if modifier.get("remove"):
         raise Unserved(f"{at}.{key}.remove", modifier["remove"], "no CDN option removes a header")
-    headers = [mapping(h) for verb in ("set", "add") for h in modifier.get(verb) or []]
+    lists = [modifier.get(verb) for verb in ("set", "add")]
+    if any(found is not None and not isinstance(found, list) for found in lists):
+        raise Unserved(f"{at}.{key}", modifier, "set and add must be lists of name/value headers")
+    headers = [mapping(h) for found in lists for h in found or []]
     for header in headers:
         if not isinstance(header.get("name"), str) or not isinstance(header.get("value"), str):
             raise Unserved(f"{at}.{key}", header, "each header needs a string name and value")

@@ -226,7 +226,7 @@ class IngressSource:
         hosts = entry.get("hosts")
         hosts = hosts if isinstance(hosts, list) else []
         for h, host in enumerate(hosts):
-            if host not in published:
+            if not isinstance(host, str) or host not in published:
                 self.findings.warn(doc, f"{at}.hosts[{h}]", host, "no rule of this Ingress "
                                    "publishes that host, so nothing is published for it")
         if entry.get("secretName") is not None:

@@ -161,3 +161,10 @@ def test_route_of_an_unserved_version_is_refused(tmp_path: Path) -> None:
     route["apiVersion"] = "gateway.networking.k8s.io/v1alpha2"
     found = refused(tmp_path, gateway_class(), gateway(), route)
     assert "apiVersion='gateway.networking.k8s.io/v1alpha2': the Gateway API CRDs (standard channel) serve" in found[0]
+
+
+def test_hostnames_not_a_list_is_refused(tmp_path: Path) -> None:
+    route = httproute("web")
+    route["spec"]["hostnames"] = "shop.example.com"
+    found = refused(tmp_path, gateway_class(), gateway(), route)
+    assert "spec.hostnames='shop.example.com': must be a list of hostnames" in found[0]
