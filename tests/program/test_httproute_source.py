@@ -168,3 +168,17 @@ def test_hostnames_not_a_list_is_refused(tmp_path: Path) -> None:
     route["spec"]["hostnames"] = "shop.example.com"
     found = refused(tmp_path, gateway_class(), gateway(), route)
     assert "spec.hostnames='shop.example.com': must be a list of hostnames" in found[0]
+
+
+def test_cdn_annotations_work_on_an_httproute(tmp_path: Path) -> None:
+    annotations = {"cdn-ingress.io/published-protocols": "http,https", "cdn-ingress.io/cache-max-seconds": "300"}
+    route = httproute("web", rule("/api"), hostnames=[HOST], annotations=annotations)
+    options = plan_of(tmp_path, gateway(), route).routes[0].options
+    assert options.published_protocols == ("http", "https")
+    assert options.options == ({"name": "refresh_absmax", "parameters": [300]},)
+
+
+def test_bad_cdn_annotation_on_an_httproute_is_refused(tmp_path: Path) -> None:
+    route = httproute("web", hostnames=[HOST], annotations={"cdn-ingress.io/cache-ttl": "60"})
+    found = refused(tmp_path, gateway_class(), gateway(), route)
+    assert "metadata.annotations['cdn-ingress.io/cache-ttl']='60': unknown annotation" in found[0]
