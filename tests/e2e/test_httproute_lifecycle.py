@@ -3,11 +3,13 @@
 Gateway and deleted, each with the CDN rules and the route's status read back; then an Ingress
 path moved to an HTTPRoute for the same host + path, which is one rule updated in place.
 
-The tests run in file order on one stack, as test_lifecycle.py does.
+The tests run in file order on one stack, as test_lifecycle.py does; the last one destroys it,
+so the cluster-scoped GatewayClass does not outlive the run.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -64,7 +66,7 @@ def accepted(kube: Any, namespace: str) -> tuple[str, str]:
 
 
 def test_route_added(project: Project, cloud: Emulators, kube: Any, namespace: str) -> None:
-    project.write_manifest("gateway.yaml", [dict(d) for d in GATEWAY_API])
+    project.write_manifest("gateway.yaml", copy.deepcopy(GATEWAY_API))
     project.write_manifest("route.yaml", [route("/gw")])
     project.pulumi("up", "--yes", "--skip-preview")
     live = rules(cloud)
@@ -114,3 +116,13 @@ def test_ingress_path_moved_to_an_httproute_is_one_rule_updated(project: Project
     project.pulumi("up", "--yes", "--skip-preview")
     after = rules(cloud)["/bob"]
     assert after["uuid"] == before["uuid"]
+
+
+def test_destroy_removes_the_rules_and_the_gateway_class(project: Project, cloud: Emulators, kube: Any) -> None:
+    project.pulumi("destroy", "--yes")
+    assert rules(cloud) == {}
+    from kubernetes import client
+
+    names = [c["metadata"]["name"] for c in client.CustomObjectsApi(kube).list_cluster_custom_object(
+        "gateway.networking.k8s.io", "v1", "gatewayclasses")["items"]]
+    assert "cdn-e2e" not in names
