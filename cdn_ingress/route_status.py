@@ -55,8 +55,7 @@ class GatewayApiStatusProvider(ResourceProvider):
         self.__init__()  # type: ignore[misc]
 
     def _call(self, what: str, call: Callable[[Any], Any]) -> Any:
-        from kubernetes import client as kube_client
-
+        kube_client = kubeconfigs.kube_client()
         found = None
         try:
             found = kubeconfigs.load(self._kubeconfig)
