@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import SHORTNAME
+from tests.e2e.conftest import DOMAIN, SHORTNAME
 from tests.support.emulator import Emulators
 from tests.support.pulumi_cli import Project
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 HOST = "cstradtman.s.llnwi.net"
 SERVICE = "pywai-inline-service"
 V1 = "gateway.networking.k8s.io/v1"
+NODE_IPS = {"203.0.113.11", "203.0.113.12", "203.0.113.13"}  # the Ready ones: other runs may share the cluster
 GATEWAY_API = [
     {"apiVersion": V1, "kind": "GatewayClass", "metadata": {"name": "cdn-e2e"},
      "spec": {"controllerName": "cdn-ingress.io/edgio"}},
@@ -50,6 +51,10 @@ def rules(cloud: Emulators) -> dict[str, dict[str, Any]]:
             if r.get("shortname") == SHORTNAME and r["body"]["publishedHostname"] == HOST}
 
 
+def origin_records(cloud: Emulators) -> set[str]:
+    return {r["data"] for r in cloud.state("vultr")[DOMAIN] if r["name"] == SERVICE and r["type"] == "A"}
+
+
 def route_status(kube: Any, namespace: str) -> dict[str, Any]:
     from kubernetes import client
 
@@ -71,7 +76,9 @@ def test_route_added(project: Project, cloud: Emulators, kube: Any, namespace: s
     project.pulumi("up", "--yes", "--skip-preview")
     live = rules(cloud)
     assert live["/gw"]["body"]["sourceUrlPath"] == "/gw"
+    assert live["/gw"]["body"]["sourceHostname"] == f"{SERVICE}.{DOMAIN}"
     assert {"/bob", "/mark/and/fred/"} <= set(live)
+    assert origin_records(cloud) and origin_records(cloud) <= NODE_IPS
     assert accepted(kube, namespace) == ("True", "Accepted")
     from kubernetes import client
 
@@ -105,6 +112,7 @@ def test_route_deleted(project: Project, cloud: Emulators) -> None:
     project.pulumi("up", "--yes", "--skip-preview")
     assert not {"/gw", "/gw2"} & set(rules(cloud))
     assert {"/bob", "/mark/and/fred/"} <= set(rules(cloud))
+    assert origin_records(cloud) and origin_records(cloud) <= NODE_IPS  # the Ingresses still use the origin
 
 
 def test_ingress_path_moved_to_an_httproute_is_one_rule_updated(project: Project, cloud: Emulators) -> None:
