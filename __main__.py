@@ -13,7 +13,8 @@ from cdn_ingress.settings import load_settings
 
 try:
     settings = load_settings()
-    deployment_plan = plan(load_documents(Path(settings.manifests_path)), settings.ingress_class)
+    deployment_plan = plan(load_documents(Path(settings.manifests_path)), settings.ingress_class,
+                           default_host=settings.default_host)
     addresses = origin_addresses(settings, deployment_plan)
 except pulumi.RunError as error:  # the user's input: the message alone, and nothing registered
     pulumi.log.error(str(error))

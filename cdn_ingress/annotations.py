@@ -26,7 +26,7 @@ HIDDEN_REFUSED = ("control characters (C0 such as newline, tab and CR; DEL; C1),
 class RuleOptions:
     published_protocols: tuple[str, ...] = ("https",)
     source_protocol: str = "http"
-    source_path: str = "/"
+    source_path: str | None = None  # None: the request path itself, as the client sent it
     profile: str | None = None  # None: the stack's default profile
     shortname: str | None = None  # None: the stack's default account
     options: tuple[dict[str, Any], ...] = field(default_factory=tuple)

@@ -17,8 +17,10 @@ import pulumi
 from cdn_ingress import kube
 from cdn_ingress.identity import StackIdentity
 from cdn_ingress.nodes import by_record_type
+from cdn_ingress.route_status import GatewayApiStatus
 from cdn_ingress.routes import Plan, Route
 from cdn_ingress.settings import Settings
+from cdn_ingress.sources.httproute import RouteStatus
 from cdn_ingress.status import IngressStatus
 from edgio_provider import DeliveryRule, DeliveryRuleArgs, RuleDeployment
 from vultr_provider import DnsRecordSet, DnsRecordSetArgs
@@ -47,8 +49,9 @@ class CdnIngressApp(pulumi.ComponentResource):
         self._settings = settings
         child = pulumi.ResourceOptions(parent=self)
         self._owner = StackIdentity("stack-identity", opts=child).owner()
-        cdn_ingresses = {id(doc) for doc in plan.cdn_ingresses}
-        self.objects = kube.declare_all(plan.documents, skip_await=cdn_ingresses, opts=child)
+        for warning in plan.warnings:  # fields served with a loss: shown, never silent
+            pulumi.log.warn(str(warning), self)
+        self.objects = kube.declare_all(plan.documents, skip_await=plan.controlled, opts=child)
         families = by_record_type(origin_addresses)
         self.origins = {
             backend: Origin(tuple(self._origin(*backend, rtype, found) for rtype, found in families.items()))
@@ -57,7 +60,11 @@ class CdnIngressApp(pulumi.ComponentResource):
         self.rules = {route.key: self._rule(route) for route in plan.routes}
         self.deployments = {id(doc): self._deployment(doc, plan) for doc in plan.cdn_ingresses
                             if settings.wait_for_deploy}
-        self.statuses = [self._status(doc, plan) for doc in plan.cdn_ingresses] if settings.write_ingress_status else []
+        self.statuses: list[pulumi.Resource] = []
+        if settings.write_ingress_status:
+            self.statuses = [self._status(doc, plan) for doc in plan.cdn_ingresses if doc.kind == "Ingress"]
+            self.statuses += [self._route_status(status, plan) for status in plan.route_statuses]
+            self.statuses += [self._gateway_status(key, hosts, plan) for key, hosts in plan.gateway_hosts.items()]
         self.routes = pulumi.Output.all(**{
             route.key: pulumi.Output.all(
                 published_url=self.rules[route.key].published_url,
@@ -89,11 +96,8 @@ class CdnIngressApp(pulumi.ComponentResource):
 
     def _rule(self, route: Route) -> DeliveryRule:
         backend, options = route.backend, route.options
-        if route.path_type == "Exact":
-            pulumi.log.warn(f"{route.ingress.label}: path {route.path!r} has pathType Exact; CDN rules "
-                            "match by path prefix, so it is published as a prefix", self)
         svc = self._object("Service", backend.namespace, backend.service)
-        ingress = self._object("Ingress", route.ingress.namespace, route.ingress.name)
+        ingress = self._object(route.ingress.kind, route.ingress.namespace, route.ingress.name)
         index = backend.port_index
         node_port = svc.spec.apply(lambda spec: spec["ports"][index].get("nodePort"))
         args = DeliveryRuleArgs(
@@ -104,7 +108,7 @@ class CdnIngressApp(pulumi.ComponentResource):
             # until it runs) must not show every rule of that origin as changing.
             source_hostname=svc.metadata.apply(lambda m: f"{m['name']}.{self._settings.origin_domain}"),
             source_port=node_port,
-            source_path=options.source_path,
+            source_path=options.source_path or route.path,
             published_protocols=list(options.published_protocols),
             source_protocol=options.source_protocol,
             profile_name=options.profile or self._settings.profile,
@@ -125,7 +129,9 @@ class CdnIngressApp(pulumi.ComponentResource):
         rules = [self.rules[route.key] for route in plan.routes if route.ingress is doc]
         entries = [pulumi.Output.all(uuid=r.uuid, version=r.version, shortname=r.shortname,
                                      label=r.published_url) for r in rules]
-        return RuleDeployment(kube.resource_name(doc), rules=pulumi.Output.all(*entries),
+        # An Ingress keeps the name it always had; other kinds say theirs (an HTTPRoute may share a name).
+        name = kube.resource_name(doc) if doc.kind == "Ingress" else f"{doc.kind}/{kube.resource_name(doc)}"
+        return RuleDeployment(name, rules=pulumi.Output.all(*entries),
                               timeout_seconds=self._settings.deploy_timeout_seconds,
                               opts=pulumi.ResourceOptions(parent=self))
 
@@ -140,3 +146,29 @@ class CdnIngressApp(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.rules[r.key] for r in own]
                                         + [d for d in [self.deployments.get(id(doc))] if d is not None]),
         )
+
+    def _after(self, doc: Any, plan: Plan) -> pulumi.ResourceOptions:
+        """A status is written once the object's rules exist (and have deployed, when waited for)."""
+        rules = [self.rules[r.key] for r in plan.routes if r.ingress is doc]
+        deployment = [d for d in [self.deployments.get(id(doc))] if d is not None]
+        return pulumi.ResourceOptions(parent=self, depends_on=[*rules, *deployment])
+
+    def _route_status(self, status: RouteStatus, plan: Plan) -> GatewayApiStatus:
+        route = self._object("HTTPRoute", status.route.namespace, status.route.name)
+        parents = [{"parentRef": p.parent_ref, "conditions": p.conditions()} for p in status.parents]
+        return GatewayApiStatus(f"HTTPRoute/{kube.resource_name(status.route)}", plural="httproutes",
+                                namespace=route.metadata.apply(lambda m: m["namespace"]),
+                                name=route.metadata.apply(lambda m: m["name"]),
+                                status={"parents": parents}, opts=self._after(status.route, plan))
+
+    def _gateway_status(self, key: tuple[str, str], hosts: list[str], plan: Plan) -> GatewayApiStatus:
+        gateway = self._object("Gateway", *key)
+        conditions = [{"type": kind, "status": "True", "reason": kind, "message": "published on the CDN"}
+                      for kind in ("Accepted", "Programmed")]
+        rules = [self.rules[r.key] for r in plan.routes if r.ingress.kind == "HTTPRoute" and r.host in hosts]
+        return GatewayApiStatus(f"Gateway/{key[0]}/{key[1]}", plural="gateways",
+                                namespace=gateway.metadata.apply(lambda m: m["namespace"]),
+                                name=gateway.metadata.apply(lambda m: m["name"]),
+                                status={"addresses": [{"type": "Hostname", "value": h} for h in hosts],
+                                        "conditions": conditions},
+                                opts=pulumi.ResourceOptions(parent=self, depends_on=rules))

@@ -5,6 +5,7 @@ merged as kubectl merges them, or ``~/.kube/config``. No message ever shows the 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,13 +122,28 @@ def _secrets(config: dict[str, Any]) -> tuple[str, ...]:
     return tuple(found)
 
 
+_IMPORTING = threading.Lock()
+
+
+def kube_client() -> Any:
+    """``kubernetes.client``, imported (once) under a lock: a provider process runs several
+    resources' calls in threads, and one thread importing ``kubernetes.client.exceptions`` while
+    another imports ``kubernetes.client`` deadlocks the import system (seen on a destroy that
+    deleted an IngressStatus and a GatewayApiStatus at once). Call it before any kubernetes import."""
+    with _IMPORTING:
+        from kubernetes import client, config  # noqa: F401  (heavy: only when the cluster is asked)
+        from kubernetes.client import exceptions, rest  # noqa: F401  (the parts imported lazily elsewhere)
+
+        return client
+
+
 def api_client(kubeconfig: Kubeconfig, context: str | None) -> Any:
     """A client of the official library for this kubeconfig and context (None: the current one)."""
-    from kubernetes import client as kube_client  # heavy imports, only when the cluster is asked
+    library = kube_client()
     from kubernetes import config as kube_config
     from urllib3.util import Retry
 
-    configuration = kube_client.Configuration()
+    configuration = library.Configuration()
     configuration.retries = Retry(total=1, read=0)  # a read that timed out is not sent again: REQUEST_TIMEOUT bounds it
     try:
         return cast(Any, kube_config).new_client_from_config_dict(

@@ -111,6 +111,7 @@ CLUSTER_KINDS = frozenset({
     "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
     "ValidatingAdmissionPolicyBinding", "APIService", "CertificateSigningRequest", "FlowSchema",
     "PriorityLevelConfiguration", "ComponentStatus",
+    "GatewayClass",  # gateway.networking.k8s.io: a *.k8s.io group, so counted with the built-in ones
 })
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 
 from cdn_ingress.errors import MISSING, ManifestError, Problem
-from cdn_ingress.routes import is_fqdn
+from cdn_ingress.model import is_fqdn
 
 ADDRESS_TYPES = ("ExternalIP", "InternalIP")
 
@@ -23,6 +23,7 @@ class Settings:
     shortname: str
     profile: str
     ingress_class: str
+    default_host: str | None  # where rules without host (and a lone defaultBackend) are published
     origin_ttl: int
     node_address_type: str
     origin_addresses: tuple[str, ...]  # static origin addresses; empty: ask the cluster
@@ -51,6 +52,7 @@ def load_settings(config: pulumi.Config | None = None) -> Settings:
         shortname=config.get("edgioShortname") or "",
         profile=config.get("edgioProfile") or "LLNW-Generic",
         ingress_class=config.get("ingressClass") or "edgio",
+        default_host=config.get("defaultHost") or None,
         origin_ttl=read.integer("originTtl", 120),
         node_address_type=config.get("nodeAddressType") or "ExternalIP",
         origin_addresses=read.strings("originAddresses"),
@@ -77,6 +79,9 @@ def _check(s: Settings) -> list[Problem]:
     if not s.shortname:
         problems.append(_problem("cdn-ingress:edgioShortname", MISSING,
                                  "must name the Edgio account (shortname) the rules live in"))
+    if s.default_host is not None and not is_fqdn(s.default_host):
+        problems.append(_problem("cdn-ingress:defaultHost", s.default_host,
+                                 "must be a lower-case FQDN the CDN publishes, e.g. 'www.acme.s.llnwi.net'"))
     if s.node_address_type not in ADDRESS_TYPES:
         problems.append(_problem("cdn-ingress:nodeAddressType", s.node_address_type,
                                  f"must be one of {list(ADDRESS_TYPES)}"))

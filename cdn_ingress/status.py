@@ -48,7 +48,7 @@ class IngressStatusProvider(ResourceProvider):
     def _call(self, what: str, call: Callable[[Any], Any]) -> Any:
         """``call(api)`` with the timeout; Kubernetes' 404 goes through as an ApiException, any other
         failure becomes an IngressStatusError with a scrubbed message and no chained cause."""
-        from kubernetes import client as kube_client
+        kube_client = kubeconfigs.kube_client()
         from kubernetes.client.exceptions import ApiException
 
         found = None
@@ -86,6 +86,7 @@ class IngressStatusProvider(ResourceProvider):
         return UpdateResult({k: news[k] for k in INPUTS})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
+        kubeconfigs.kube_client()
         from kubernetes.client.exceptions import ApiException
 
         try:
@@ -95,6 +96,7 @@ class IngressStatusProvider(ResourceProvider):
                 raise
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        kubeconfigs.kube_client()
         from kubernetes.client.exceptions import ApiException
 
         try:

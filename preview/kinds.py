@@ -9,6 +9,7 @@ from preview.events import Step
 DNS_TYPE = "pulumi-python:dynamic/vultr:DnsRecordSet"
 CDN_TYPE = "pulumi-python:dynamic/edgio:DeliveryRule"
 STATUS_TYPE = "pulumi-python:dynamic/cdn:IngressStatus"
+ROUTE_STATUS_TYPE = "pulumi-python:dynamic/cdn:GatewayApiStatus"  # an HTTPRoute's or a Gateway's status
 # Ops that count as changes, and the column each falls in.
 COLUMNS = ("create", "update", "replace", "delete", "same")
 _COLUMN_OF = {"create": "create", "update": "update", "replace": "replace", "delete": "delete", "same": "same",
@@ -34,7 +35,7 @@ def kind_of(step: Step) -> Kind | None:
         return Kind.DNS
     if step.type == CDN_TYPE:
         return Kind.CDN
-    if step.type == STATUS_TYPE:
+    if step.type in (STATUS_TYPE, ROUTE_STATUS_TYPE):
         return Kind.STATUS
     if step.type.startswith("kubernetes:"):
         return Kind.KUBERNETES

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from preview.events import Step
-from preview.kinds import CDN_TYPE, DNS_TYPE, STATUS_TYPE
+from preview.kinds import CDN_TYPE, DNS_TYPE, ROUTE_STATUS_TYPE, STATUS_TYPE
 from preview.md import ADD, REMOVE, code, text
 from preview.rules import describe_rule_update, protocols, route_of, target_of
 from preview.values import Unknown, is_known
@@ -183,9 +183,37 @@ def _statuses(steps: list[Step], out: Traffic) -> None:
             out.statuses.append(f"✏️ Ingress {code(ingress)} status.loadBalancer: {code(before)} → {code(after)}")
 
 
+def _route_status_text(inputs: dict[str, Any]) -> str:
+    found = inputs.get("status")
+    status: dict[str, Any] = found if isinstance(found, dict) else {}
+    if inputs.get("plural") == "gateways":
+        hosts = ", ".join(str(a.get("value")) for a in status.get("addresses") or [] if isinstance(a, dict))
+        return f"reports {code(hosts or 'nothing')} in status.addresses"
+    parts = []
+    for parent in status.get("parents") or []:
+        accepted: dict[str, Any] = next((c for c in parent.get("conditions") or [] if c.get("type") == "Accepted"),
+                                        {})
+        name = _text((parent.get("parentRef") or {}).get("name"))
+        parts.append(f"Accepted={text(_text(accepted.get('status')))} ({text(_text(accepted.get('reason')))}) "
+                     f"for parent {code(name)}")
+    return "reports " + ("; ".join(parts) or "no parent")
+
+
+def _route_statuses(steps: list[Step], out: Traffic) -> None:
+    for step in (s for s in steps if s.type == ROUTE_STATUS_TYPE):
+        inputs = step.new or step.old or {}
+        kind = "Gateway" if inputs.get("plural") == "gateways" else "HTTPRoute"
+        what = f"{kind} {code(_text(inputs.get('namespace')) + '/' + _text(inputs.get('name')))}"
+        if step.op == "delete":
+            out.statuses.append(f"{REMOVE} {what}: our status entries are removed")
+        elif step.op in ("create", "update", "replace"):
+            out.statuses.append(f"{ADD if step.op == 'create' else '✏️'} {what} {_route_status_text(inputs)}")
+
+
 def traffic(steps: list[Step]) -> Traffic:
     out = Traffic()
     _rules(steps, out)
     _origins(steps, out)
     _statuses(steps, out)
+    _route_statuses(steps, out)
     return out

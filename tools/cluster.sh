@@ -6,7 +6,8 @@
 # hands and make it NotReady.
 #
 #   tools/cluster.sh build        build the binaries that are missing (tools/toolchain.sh cluster)
-#   tools/cluster.sh start        start (or create) the cluster and its nodes; idempotent
+#   tools/cluster.sh start        start (or create) the cluster, its nodes and the Gateway API CRDs
+#                                 (standard channel, GATEWAY_API_VERSION); idempotent
 #   tools/cluster.sh stop         stop the processes, keep the data; idempotent
 #   tools/cluster.sh delete       stop and forget the cluster
 #   tools/cluster.sh status       exit 0 when the API server answers
@@ -69,7 +70,16 @@ start() {
   for _ in $(seq 1 60); do healthy && break; sleep 1; done
   healthy || { say "the API server does not answer; logs in $KWOK_WORKDIR/clusters/$NAME/logs"; exit 1; }
   "$PY" "$ROOT/tools/nodes.py" --kubeconfig "$KUBECONFIG_PATH" ensure
+  gateway_crds
   say "ready; KUBECONFIG=$KUBECONFIG_PATH"
+}
+
+gateway_crds() { # the module comes from the Go module proxy, like the rest of the toolchain
+  local version module
+  version=$(. "$ROOT/tools/versions.sh"; echo "$GATEWAY_API_VERSION")
+  module=$(GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "sigs.k8s.io/gateway-api@$version" |
+    python3 -c "import json,sys;print(json.load(sys.stdin)['Dir'])")
+  "$PY" "$ROOT/tools/gateway_crds.py" --kubeconfig "$KUBECONFIG_PATH" --module "$module"
 }
 
 case "${1:-}" in
@@ -79,5 +89,5 @@ case "${1:-}" in
   delete) if exists; then kwokctl delete cluster; fi; say "deleted" ;;
   status) healthy ;;
   kubeconfig) echo "$KUBECONFIG_PATH" ;;
-  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac

@@ -25,5 +25,7 @@ K8S_SDK_VERSION=v4.22.2
 
 # Local control plane.
 KUBE_VERSION=1.36.1
+# Gateway API CRDs installed into it (module sigs.k8s.io/gateway-api, standard channel).
+GATEWAY_API_VERSION=v1.6.1
 ETCD_VERSION=3.6.16
 KWOK_VERSION=0.8.0

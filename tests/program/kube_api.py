@@ -1,5 +1,6 @@
 """A small Kubernetes API server on 127.0.0.1:0 for the calls the program makes: list Nodes, read
-and patch an Ingress's status. It records each request's bearer token; it can be told to hang."""
+and patch an Ingress's status and a Gateway API object's status (merge patch). It records each
+request's bearer token; it can be told to hang."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 import yaml
 
 _STATUS = re.compile(r"^/apis/networking\.k8s\.io/v1/namespaces/([^/]+)/ingresses/([^/]+)/status$")
+_CUSTOM = re.compile(r"^/apis/gateway\.networking\.k8s\.io/v1/namespaces/([^/]+)/([a-z]+)/([^/]+)/status$")
 
 
 class KubeApi:
@@ -22,6 +24,7 @@ class KubeApi:
         self.nodes = nodes  # name -> [(address type, address)]
         self.tokens: list[str] = []
         self.statuses: dict[tuple[str, str], Any] = {}
+        self.custom: dict[tuple[str, str, str], Any] = {}  # (namespace, plural, name) -> status
         self.hang_seconds = 0.0
         self.url = ""
 
@@ -68,7 +71,10 @@ def _handler(api: KubeApi) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             found = _STATUS.match(self.path.split("?")[0])
-            if self.path.split("?")[0] == "/api/v1/nodes":
+            custom = _CUSTOM.match(self.path.split("?")[0])
+            if custom and custom.groups() in api.custom:
+                self._answer(200, {"status": api.custom[custom.groups()]})
+            elif self.path.split("?")[0] == "/api/v1/nodes":
                 self._answer(200, api.node_list())
             elif found:
                 self._answer(200, api.ingress(*found.groups()))
@@ -78,6 +84,11 @@ def _handler(api: KubeApi) -> type[BaseHTTPRequestHandler]:
         def do_PATCH(self) -> None:
             found = _STATUS.match(self.path.split("?")[0])
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+            custom = _CUSTOM.match(self.path.split("?")[0])
+            if custom and custom.groups() in api.custom:
+                api.custom[custom.groups()] = {**api.custom[custom.groups()], **body.get("status", {})}
+                self._answer(200, {"status": api.custom[custom.groups()]})
+                return
             if found is None:
                 self._answer(404, {"kind": "Status", "code": 404})
                 return

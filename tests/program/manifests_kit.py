@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,3 +46,16 @@ def ingress(name: str, host: str, path: str, *, port: dict[str, Any] | None = No
     for key, value in extra.items():
         doc["metadata"][key] = copy.deepcopy(value)
     return doc
+
+
+def corpus(part: str) -> Path:
+    """A folder of public manifests the project did not write (docs/public-corpus.md lists each
+    file's source). They are kept out of the repository, in the cache beside the toolchain
+    (``$CDN_INGRESS_CACHE/corpus/public/<part>``); a test module that needs them is skipped, saying
+    so, on a machine that has not got them."""
+    root = Path(os.environ.get("CDN_INGRESS_CACHE") or Path.home() / ".cache" / "cdn-ingress")
+    folder = root / "corpus" / "public" / part
+    if not any(folder.glob("*.yaml")):
+        pytest.skip(f"public corpus not found in {folder} (docs/public-corpus.md says where each file comes from)",
+                    allow_module_level=True)
+    return folder

@@ -61,7 +61,7 @@ def test_rule_without_host(tmp_path: Path) -> None:
     doc = ingress("shop", "shop.example.com", "/")
     del doc["spec"]["rules"][0]["host"]
     files["pywai-ingress.yaml"] = [doc]
-    assert "spec.rules[0].host=(missing): the CDN publishes a host" in problems_for(tmp_path, files)
+    assert "spec.rules[0].host=(missing): a rule without host matches every host" in problems_for(tmp_path, files)
 
 
 def test_path_must_start_with_slash(tmp_path: Path) -> None:
@@ -74,10 +74,10 @@ def test_path_must_start_with_slash(tmp_path: Path) -> None:
 def test_unsupported_path_type(tmp_path: Path) -> None:
     files = shipped()
     doc = ingress("shop", "shop.example.com", "/")
-    doc["spec"]["rules"][0]["http"]["paths"][0]["pathType"] = "ImplementationSpecific"
+    doc["spec"]["rules"][0]["http"]["paths"][0]["pathType"] = "Regex"
     files["pywai-ingress.yaml"] = [doc]
     message = problems_for(tmp_path, files)
-    assert "pathType='ImplementationSpecific': must be one of ['Exact', 'Prefix']" in message
+    assert "pathType='Regex': must be one of ['Exact', 'Prefix', 'ImplementationSpecific']" in message
 
 
 def test_backend_service_missing(tmp_path: Path) -> None:
