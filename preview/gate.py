@@ -22,15 +22,17 @@ class Gate:
     """The stack protects its vendor objects: the base branch's stack files (else the preview's config),
     or a step's old state."""
     risky: list[Step] = field(default_factory=list)
-    """Vendor objects the change deletes, replaces, or takes protect or retainOnDelete off."""
+    """Vendor objects the change deletes or replaces."""
     allowed: bool = False
     """The pull request carries ``ALLOW_LABEL``."""
+    unprotected: list[Step] = field(default_factory=list)
+    """Vendor objects the change keeps but takes protect or retainOnDelete off."""
     lowered: list[str] = field(default_factory=list)
     """Protection settings the pull request lowers against the base branch (``file key: old -> new``)."""
 
     @property
     def blocked(self) -> bool:
-        return self.protected and bool(self.risky or self.lowered) and not self.allowed
+        return self.protected and bool(self.risky or self.unprotected or self.lowered) and not self.allowed
 
 
 def unprotects(step: Step) -> str:
@@ -44,28 +46,29 @@ def unprotects(step: Step) -> str:
 
 def gate(preview: Preview, labels: frozenset[str] = frozenset()) -> Gate:
     vendor = [s for s in preview.steps.values() if (kind := kind_of(s)) is not None and kind.vendor]
-    risky = [s for s in vendor if s.op in ("delete", "replace") or unprotects(s)]
+    risky = [s for s in vendor if s.op in ("delete", "replace")]
+    kept = [s for s in vendor if s.op not in ("delete", "replace") and unprotects(s)]
     in_state = any(s.old_protect for s in vendor)
     if preview.base is None:
         protected = truthy(preview.config.get(PROTECT_KEY)) or in_state
-        return Gate(protected=protected, risky=risky, allowed=ALLOW_LABEL in labels)
+        return Gate(protected, risky, ALLOW_LABEL in labels, kept)
     settings = lowered(preview.base, preview.head) if preview.head is not None else []
-    return Gate(protected=preview.base.protected or in_state, risky=risky, allowed=ALLOW_LABEL in labels,
-                lowered=settings)
+    return Gate(preview.base.protected or in_state, risky, ALLOW_LABEL in labels, kept, settings)
 
 
 def reasons(g: Gate) -> list[str]:
     """Why the gate closes, one phrase per object or setting."""
-    steps = [unprotects(s) or f"{s.type.rsplit(':', 1)[-1]} '{s.name}' {s.op}" for s in g.risky]
-    return [*steps, *g.lowered]
+    steps = [f"{s.type.rsplit(':', 1)[-1]} '{s.name}' {s.op}" for s in g.risky]
+    return [*steps, *map(unprotects, g.unprotected), *g.lowered]
 
 
 def lowered_note(g: Gate) -> str:
-    """The comment's word on lowered settings (objects deleted, replaced or unprotected are named by
-    the renderer's own gate block)."""
-    if not (g.protected and g.lowered):
+    """The comment's word on lowered protection: settings, and objects that keep existing but lose
+    protect or retainOnDelete (deletes and replaces are the renderer's own gate block)."""
+    items = [*map(unprotects, g.unprotected), *g.lowered]
+    if not (g.protected and items):
         return ""
-    names = ", ".join(code(x) for x in g.lowered)
+    names = ", ".join(code(x) for x in items)
     if g.allowed:
         return f"🔓 **Deletion gate: allowed** by the label {code(ALLOW_LABEL)}: protection lowered ({names})."
     return quote(["[!CAUTION]", f"⛔ **Deletion gate: protection lowered.** This stack is protected on the base "

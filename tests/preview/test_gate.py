@@ -61,6 +61,8 @@ def test_unprotecting_objects_of_a_protected_stack_is_gated(tmp_path: Path) -> N
     blocked = render(log)
     assert blocked.returncode == 3, blocked.stderr
     assert "DeliveryRule 'shop.example.com/api' protect: true -> false" in blocked.stderr
+    assert "Deletion gate: protection lowered" in blocked.stdout
+    assert "`DeliveryRule 'shop.example.com/api' protect: true -> false`" in blocked.stdout
     assert render(log, "--labels", "allow-cdn-deletion").returncode == 0
 
 
@@ -68,7 +70,7 @@ def test_turning_retain_on_delete_off_on_a_protected_stack_is_gated() -> None:
     step = flip(dns_step("same", records(["203.0.113.11"]), records(["203.0.113.11"]), protect=True),
                 "retainOnDelete", True, False)
     g = gate(parse(lines(prelude({"cdn-ingress:protect": "true"}), step)))
-    assert g.blocked and [s.name for s in g.risky] == ["default/pywai"]
+    assert g.blocked and g.risky == [] and [s.name for s in g.unprotected] == ["default/pywai"]
 
 
 @pytest.mark.parametrize(("head", "said"), [
