@@ -75,7 +75,8 @@ def is_checkout(step: dict[str, Any]) -> bool:
 def is_data_checkout(step: dict[str, Any]) -> bool:
     """A checkout of the pull request's stack files only, into a folder of their own, to be read."""
     w = step.get("with") or {}
-    return bool(w.get("path")) and str(w.get("sparse-checkout", "")).split() == ["stacks"]
+    only_stacks = str(w.get("sparse-checkout", "")).split() == ["stacks/"]
+    return bool(w.get("path")) and only_stacks and w.get("sparse-checkout-cone-mode") is False
 
 
 def runs_pr_code(job: Job) -> bool:
