@@ -112,13 +112,16 @@ def policy_options(run: Run, stack: str) -> tuple[list[str], list[str]]:
 def _operate(run: Run, stack: auto.Stack, out: Callable[[str], None]) -> str:
     packs, configs = policy_options(run, stack.name)
     expect = run.expect_no_changes or None
-    if run.operation == "up":
-        result = stack.up(on_output=out, on_error=out, expect_no_changes=expect, policy_packs=packs,
-                          policy_pack_configs=configs)
-        return count_changes(result.summary.resource_changes or {})
+    # The Automation API's up skips its preview, and stack policies (the route ceiling) judge an up
+    # only after its changes are made: the preview with the pack comes first, and a violation stops
+    # the stack before anything changes.
     preview = stack.preview(on_output=out, on_error=out, expect_no_changes=expect, policy_packs=packs,
                             policy_pack_configs=configs)
-    return count_changes(preview.change_summary)
+    if run.operation != "up":
+        return count_changes(preview.change_summary)
+    result = stack.up(on_output=out, on_error=out, expect_no_changes=expect, policy_packs=packs,
+                      policy_pack_configs=configs)
+    return count_changes(result.summary.resource_changes or {})
 
 
 def run_stack(run: Run, name: str) -> StackResult:

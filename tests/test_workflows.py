@@ -177,6 +177,8 @@ def test_every_pulumi_up_runs_the_stacks_policy_pack_with_its_config() -> None:
     for job, line in ups:
         assert "--policy-pack policy" in line, f"{job}: `{line.strip()}` runs without the policy pack"
         assert '--policy-pack-config "stacks/policy.$STACK.json"' in line, f"{job}: `{line.strip()}`: no pack config"
+        # Stack policies (the route ceiling) judge an up after its changes, its preview before any.
+        assert "--skip-preview" not in line, f"{job}: `{line.strip()}` skips the preview that runs the pack first"
 
 
 @pytest.mark.parametrize("job", [j for j in ALL_JOBS if j.workflow.startswith("deploy")],
