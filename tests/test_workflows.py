@@ -230,3 +230,18 @@ def test_ci_stacks_hold_no_credential_a_preview_could_decrypt(stack: str) -> Non
     config = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]
     held = sorted(set(config) & set(VENDOR_CREDENTIALS))
     assert held == [], f"stacks/Pulumi.{stack}.yaml holds {held}: previews hold this stack's passphrase"
+
+
+def test_the_pull_request_gate_reads_protected_from_the_base_branch() -> None:
+    """The verdict comes from the base branch's renderer and stack files, compared with the pull
+    request's stack files (docs/previews.md, "The deletion gate")."""
+    gates = [j for j in ALL_JOBS if j.triggers & PR_TRIGGERS
+             and any("-m preview render" in script for script in _commands(j))]
+    assert [j.id for j in gates] == ["preview.yml:gate"]
+    job = gates[0]
+    assert not runs_pr_code(job)
+    base = [s for s in job.steps if is_checkout(s) and (s.get("with") or {}).get("ref") == BASE_REF]
+    head = [s for s in job.steps if is_checkout(s) and is_data_checkout(s)]
+    assert len(base) == 1 and len(head) == 1
+    render = next(script for script in _commands(job) if "-m preview render" in script)
+    assert f"--base-stacks stacks --head-stacks {head[0]['with']['path']}/stacks" in render
