@@ -62,7 +62,7 @@ backend: ## Start the local PostgreSQL state backend (installed when missing); m
 backend-stop: ## Stop the local PostgreSQL state backend (its data stays)
 	scripts/backend.sh stop
 
-fleet: venv ## Preview (FLEET=up: update) STACKS="a b c" in parallel, FLEET_WORKERS at a time; BACKEND=postgres for the shared backend
+fleet: venv ## Preview (FLEET=up: update) STACKS="a b c" in parallel, FLEET_WORKERS at a time, each with the policy pack and stacks/policy.<stack>.json; BACKEND=postgres for the shared backend
 	source tools/env.sh && export PULUMI_BACKEND_URL=$${PULUMI_BACKEND_URL:-file://$(CURDIR)/.state} && \
 	  $(if $(filter postgres,$(BACKEND)),scripts/backend.sh start && eval "$$(scripts/backend.sh env)" &&) \
 	  $(PY) -m fleet $(FLEET) --workers $(FLEET_WORKERS) $(STACKS)

@@ -1,4 +1,5 @@
-"""One stack's preview or up through the Automation API, and a bounded pool of them.
+"""One stack's preview or up through the Automation API, with the policy pack and the stack's policy
+config, and a bounded pool of them.
 
 Each run is a ``pulumi`` process of its own (the CLI's locking keeps two runs of one stack apart);
 its whole output goes to a log file, and only a one-line result comes back.
@@ -65,6 +66,8 @@ def failure_reason(error: Exception, output: list[str]) -> str:
     (where a program's own message ends up, after any traceback), else the exception."""
     if isinstance(error, auto.ConcurrentUpdateError):
         return "locked by another run of this stack (see docs/team.md before `pulumi cancel`)"
+    if isinstance(error, PolicyMissing):
+        return str(error)
     entries = _error_entries(output + str(error).splitlines())  # the error's text holds what no callback saw
     specific = [e for e in entries if not e[0].startswith(_GENERIC)] or entries
     if specific:
@@ -89,12 +92,36 @@ def _error_entries(lines: list[str]) -> list[list[str]]:
     return entries
 
 
+class PolicyMissing(Exception):
+    """The policy pack, or the stack's config of it, is not where every run of a stack takes it."""
+
+
+def policy_options(run: Run, stack: str) -> tuple[list[str], list[str]]:
+    """The project's pack (``policy/``) with the stack's config (``stacks/policy.<stack>.json``), as the
+    Automation API passes them to the CLI: mandatory policies bind every up, not only the preview."""
+    pack, config = run.work_dir / "policy", run.work_dir / "stacks" / f"policy.{stack}.json"
+    if not (pack / "PulumiPolicy.yaml").is_file():
+        raise PolicyMissing(f"{pack / 'PulumiPolicy.yaml'} is missing: every run of a stack takes the policy pack "
+                            "(docs/policy.md)")
+    if not config.is_file():
+        raise PolicyMissing(f"stack {stack!r}: {config} is missing: every run of a stack takes the policy pack "
+                            "with that stack's config (docs/policy.md)")
+    return [str(pack)], [str(config)]
+
+
 def _operate(run: Run, stack: auto.Stack, out: Callable[[str], None]) -> str:
-    if run.operation == "up":
-        result = stack.up(on_output=out, on_error=out, expect_no_changes=run.expect_no_changes or None)
-        return count_changes(result.summary.resource_changes or {})
-    preview = stack.preview(on_output=out, on_error=out, expect_no_changes=run.expect_no_changes or None)
-    return count_changes(preview.change_summary)
+    packs, configs = policy_options(run, stack.name)
+    expect = run.expect_no_changes or None
+    # The Automation API's up skips its preview, and stack policies (the route ceiling) judge an up
+    # only after its changes are made: the preview with the pack comes first, and a violation stops
+    # the stack before anything changes.
+    preview = stack.preview(on_output=out, on_error=out, expect_no_changes=expect, policy_packs=packs,
+                            policy_pack_configs=configs)
+    if run.operation != "up":
+        return count_changes(preview.change_summary)
+    result = stack.up(on_output=out, on_error=out, expect_no_changes=expect, policy_packs=packs,
+                      policy_pack_configs=configs)
+    return count_changes(result.summary.resource_changes or {})
 
 
 def run_stack(run: Run, name: str) -> StackResult:

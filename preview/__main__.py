@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from preview.events import EventLogError, Preview, load
-from preview.gate import ALLOW_LABEL, gate
+from preview.gate import ALLOW_LABEL, Gate, gate, lowered_note, reasons
 from preview.github import DEFAULT_AUTHOR, Comments, GitHubError
+from preview.protection import ProtectionError, read
 from preview.render import Target, marker, render
 
 GATE_BLOCKED = 3
@@ -25,20 +26,38 @@ def _names(preview: Preview) -> tuple[str, str]:
     return "", ""
 
 
+def _with_note(text: str, note: str) -> str:
+    """The note on lowered protection right under the headline (or under the one-line no-op)."""
+    if not note:
+        return text
+    parts = text.split("\n\n", 2)
+    if len(parts) == 3 and parts[1].startswith("### "):
+        return "\n\n".join([parts[0], parts[1], note, parts[2]])
+    return f"{text.rstrip()}\n\n{note}\n"
+
+
 def _render(args: argparse.Namespace) -> int:
     preview = load(Path(args.event_log))
     project, stack = _names(preview)
     labels = frozenset(filter(None, (x.strip() for x in args.labels.split(","))))
     target = Target(args.project or project or "project", args.stack or stack or "stack", labels, args.run_url)
-    text = render(preview, target)
+    if args.base_stacks:  # "protected" as the base branch says, never as the pull request says
+        preview.base = read(Path(args.base_stacks), target.stack)
+        preview.head = read(Path(args.head_stacks), target.stack) if args.head_stacks else None
+    g = gate(preview, labels)
+    text = _with_note(render(preview, target), lowered_note(g))
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     sys.stdout.write(text)
-    if gate(preview, labels).blocked:
-        print(f"deletion gate: stack {target.stack!r} is protected and this change deletes or replaces DNS record "
-              f"sets or CDN rules; add the pull-request label {ALLOW_LABEL!r} to allow it", file=sys.stderr)
+    if g.blocked:
+        _explain(g, target.stack)
         return GATE_BLOCKED
     return 0
+
+
+def _explain(g: Gate, stack: str) -> None:
+    print(f"deletion gate: stack {stack!r} is protected and this change deletes, replaces or lowers the protection "
+          f"of: {'; '.join(reasons(g))}; add the pull-request label {ALLOW_LABEL!r} to allow it", file=sys.stderr)
 
 
 def _comment(args: argparse.Namespace) -> int:
@@ -63,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--labels", default="", help=f"pull-request labels, comma-separated ({ALLOW_LABEL} opens the gate)")
     r.add_argument("--run-url", default="", help="link to the whole log, named when something is left out")
     r.add_argument("--out", default="", help="also write the Markdown to this file")
+    r.add_argument("--base-stacks", default="", help="the base branch's stacks/ folder: decides whether the stack "
+                   "is protected (CI: never the pull request's own)")
+    r.add_argument("--head-stacks", default="", help="the pull request's stacks/ folder: settings it lowers against "
+                   "--base-stacks are gated")
     c = sub.add_parser("comment", help="post or edit the stack's sticky pull-request comment")
     c.add_argument("file", help="the Markdown written by `render`")
     c.add_argument("--repo", required=True, help="owner/name")
@@ -76,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _render(args) if args.command == "render" else _comment(args)
-    except (EventLogError, GitHubError, OSError) as exc:
+    except (EventLogError, GitHubError, ProtectionError, OSError) as exc:
         print(f"preview: {exc}", file=sys.stderr)
         return 2
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from preview.protection import Protection
 from preview.values import clean
 
 REPLACE_OPS = ("replace", "create-replacement", "delete-replaced")
@@ -36,6 +37,7 @@ class Step:
     old_protect: bool = False
     new_protect: bool = False
     retain_on_delete: bool = False
+    new_retain: bool = False  # retainOnDelete of the new state (a change may turn it off)
     replace_keys: list[str] = field(default_factory=list)
     diff_keys: list[str] = field(default_factory=list)
     delete_first: bool = False  # a replacement that deletes before it creates
@@ -73,6 +75,10 @@ class Preview:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     config: dict[str, str] = field(default_factory=dict)
     result: str = ""  # succeeded | failed | canceled; "" when the log ended early
+    base: Protection | None = None
+    """The stack's protection on the base branch (its stack files); None: decided from the log alone."""
+    head: Protection | None = None
+    """The same files as the pull request leaves them."""
 
     @property
     def failed(self) -> bool:
@@ -103,6 +109,7 @@ def _add_step(preview: Preview, meta: Mapping[str, Any]) -> None:
     if new:
         step.new = clean(new.get("inputs") or {})
         step.new_protect = bool(new.get("protect"))
+        step.new_retain = bool(new.get("retainOnDelete"))
     step.replace_keys = sorted({*step.replace_keys, *(meta.get("keys") or [])})
     step.diff_keys = sorted({*step.diff_keys, *(meta.get("diffs") or [])})
 

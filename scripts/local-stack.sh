@@ -89,10 +89,12 @@ prepare() {
 }
 
 # The policy pack (policy/) with this stack's enforcement levels and settings (docs/policy.md).
+# `up` keeps its preview: stack policies (the route ceiling) judge an up only after its changes,
+# its preview before any.
 POLICY=(--policy-pack policy --policy-pack-config "stacks/policy.$STACK.json")
 
 case "${1:-}" in
-  up) prepare; pulumi up --yes --skip-preview --non-interactive "${POLICY[@]}" "${@:2}" ;;
+  up) prepare; pulumi up --yes --non-interactive "${POLICY[@]}" "${@:2}" ;;
   preview) prepare; pulumi preview --diff --non-interactive "${POLICY[@]}" "${@:2}" ;;
   refresh) prepare; pulumi refresh --yes --non-interactive "${@:2}" ;;
   destroy) prepare; pulumi destroy --yes --non-interactive "${@:2}" ;;

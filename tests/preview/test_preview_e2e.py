@@ -200,6 +200,18 @@ def test_protected_stack_gates_deletes_and_survives_destroy(deployed: Project, c
     assert {"/bob", "/mark/and/fred/"} <= paths
 
 
+def test_turning_protect_off_is_gated_from_the_engines_own_steps(deployed: Project) -> None:
+    """A change that turns protect off and deletes nothing: the engine's steps carry the old (protected)
+    and new (unprotected) state, so the gate sees it even with the change's own config saying false."""
+    deployed.pulumi("config", "set", "cdn-ingress:protect", "false")
+    _, log = deployed.preview_events("--ignore-protect")
+    done = subprocess.run([sys.executable, "-m", "preview", "render", str(log)], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 3, done.stderr
+    assert f"DeliveryRule '{HOST}/bob' protect: true -> false" in done.stderr
+    assert "Deletion gate: protection lowered" in done.stdout
+
+
 def test_retained_rule_stays_at_the_vendor(deployed: Project, cloud: Emulators) -> None:
     deployed.pulumi("config", "set", "cdn-ingress:protect", "false")
     deployed.pulumi("config", "set", "cdn-ingress:retainOnDelete", "true")

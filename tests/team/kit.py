@@ -5,6 +5,7 @@ hold exactly what each stack declared and its state records: 0 lost, 0 duplicate
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import threading
 import time
@@ -46,8 +47,17 @@ def write_stack_manifests(project: Project, stack: str, namespace: str) -> str:
     return target.name
 
 
+def add_policy(project: Project, stack: str) -> None:
+    """The policy pack and the local stack's policy config for this stack: `fleet` runs every stack with
+    them (docs/policy.md)."""
+    if not (project.dir / "policy").exists():
+        shutil.copytree(ROOT / "policy", project.dir / "policy", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "stacks" / "policy.local.json", project.dir / "stacks" / f"policy.{stack}.json")
+
+
 def init_stack(project: Project, stack: str, namespace: str, cloud: Emulators, creds: dict[str, str]) -> None:
     manifests = write_stack_manifests(project, stack, namespace)
+    add_policy(project, stack)
     project.init_stack(stack, *stack_config(cloud, creds, **{"cdn-ingress:manifestsPath": manifests}))
     # Static origin addresses: other tests on the shared cluster take nodes out of service.
     for i, address in enumerate(sorted(NODE_IPS)):

@@ -4,6 +4,7 @@ state in PostgreSQL, the real CLI through the Automation API: one line per stack
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -80,5 +81,25 @@ def test_a_broken_stack_fails_with_its_reason_and_the_others_pass(stacks: Projec
     assert " ok " in lines["f1"] and " ok " in lines["f3"]
     code, lines, _ = fleet(stacks, "up", "--workers", "3", *STACKS)
     assert code == 0 and all(" ok " in line for line in lines.values()), "\n".join(lines.values())
+    for stack in STACKS:
+        assert_exactly_declared(stacks, stack, cloud)
+
+
+def test_up_is_bound_by_the_stacks_mandatory_policies(stacks: Project, cloud: Emulators) -> None:
+    """The route ceiling of f1 lowered to 1 (its two routes exceed it): f1's up fails on the stack policy,
+    the others run; the pack is not only the preview's."""
+    config = stacks.dir / "stacks" / "policy.f1.json"
+    kept = config.read_text()
+    config.write_text(json.dumps({**json.loads(kept), "route-ceiling": {"enforcementLevel": "mandatory",
+                                                                        "maxRoutes": 1}}))
+    try:
+        code, lines, _ = fleet(stacks, "up", "--workers", "3", *STACKS)
+    finally:
+        config.write_text(kept)
+    print("\n[figures] fleet up with f1 over its route ceiling:\n" + "\n".join(lines.values()))
+    assert code == 1
+    assert " FAILED " in lines["f1"], lines["f1"]
+    assert "route-ceiling" in (stacks.dir / ".run" / "fleet" / "f1.log").read_text()
+    assert " ok " in lines["f2"] and " ok " in lines["f3"]
     for stack in STACKS:
         assert_exactly_declared(stacks, stack, cloud)
