@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cdn_ingress.annotations import hidden_character
+
 NGINX = "nginx.ingress.kubernetes.io/"
 #: Key prefixes that belong to Ingress controllers (or to the legacy generic controller keys).
 CONTROLLER_PREFIXES = (
@@ -123,6 +125,8 @@ def read_foreign(annotations: Mapping[str, Any]) -> Foreign:
         overridden = served is not None and served[0] is not None and served[0] in annotations
         if served is None or not isinstance(value, str) or overridden:
             found.no_effect.append(key)
+        elif (hidden := hidden_character(value)) is not None:  # served values reach the vendor
+            found.refused.append((key, value, hidden))
         else:
             served[1](found, key, value)
     return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cdn_ingress.annotations import hidden_character
 from cdn_ingress.manifests import Document
 from cdn_ingress.model import Backend, Findings, mapping
 from cdn_ingress.sources.backends import Services, is_int
@@ -75,6 +76,8 @@ class RuleReader:
             raise Unserved(f"{at}.path.type", kind, "the CDN matches literal path prefixes: use PathPrefix")
         if not isinstance(value, str) or not value.startswith("/") or any(c.isspace() for c in value):
             raise Unserved(f"{at}.path.value", value, "must start with '/' and contain no spaces")
+        if (hidden := hidden_character(value)) is not None:
+            raise Unserved(f"{at}.path.value", value, hidden)
         if kind == "Exact":
             self.findings.warn(doc, f"{at}.path.type", kind, f"published as a prefix: the CDN matches by "
                                f"prefix, so {value!r} also serves the paths below it")
@@ -130,6 +133,9 @@ def _headers(at: str, key: str, option: str, entry: dict[str, Any]) -> list[dict
     for header in headers:
         if not isinstance(header.get("name"), str) or not isinstance(header.get("value"), str):
             raise Unserved(f"{at}.{key}", header, "each header needs a string name and value")
+        hidden = hidden_character(header["name"] + header["value"])
+        if hidden is not None:
+            raise Unserved(f"{at}.{key}", header, hidden)
     return [{"name": option, "parameters": [h["name"], h["value"]]} for h in headers]
 
 

@@ -106,3 +106,17 @@ def test_no_hidden_character_anywhere_in_any_annotation_plans(short: str, at: in
     with tempfile.TemporaryDirectory() as work, pytest.raises(ManifestError) as caught:
         _plan(Path(work), {PREFIX + short: value})
     assert any(REFUSED in str(p) for p in caught.value.problems), caught.value.problems
+
+
+@pytest.mark.parametrize(("path", "annotations"), [
+    ("/shop\u202e", {}),
+    ("/shop", {"nginx.ingress.kubernetes.io/rewrite-target": "/\n# fake heading"}),
+    ("/shop", {"nginx.org/proxy-set-headers": "X-A: a\u2028X-B: b"}),
+], ids=["path", "rewrite-target", "proxy-set-headers"])
+def test_other_values_that_reach_the_vendor_are_refused_too(tmp_path: Path, path: str,
+                                                            annotations: dict[str, Any]) -> None:
+    files: dict[str, Any] = shipped()
+    files["pywai-ingress.yaml"] = [ingress("shop", "shop.example.com", path, annotations=annotations)]
+    with pytest.raises(ManifestError) as caught:
+        plan(load_documents(write(tmp_path / "m", files), root=tmp_path))
+    assert any(REFUSED in str(problem) for problem in caught.value.problems), caught.value.problems
