@@ -8,7 +8,7 @@ Per CDN Ingress: one ``IngressStatus`` once its rules exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,9 +44,11 @@ class CdnIngressApp(pulumi.ComponentResource):
     routes: pulumi.Output[dict[str, Any]]
 
     def __init__(self, name: str, *, plan: Plan, settings: Settings, origin_addresses: Sequence[str],
+                 shared: Mapping[tuple[str, str], int] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(COMPONENT_TYPE, name, None, opts)
         self._settings = settings
+        self._shared = dict(shared or {})  # (namespace, service) -> the NodePort of a shared origin name
         child = pulumi.ResourceOptions(parent=self)
         self._owner = StackIdentity("stack-identity", opts=child).owner()
         for warning in plan.warnings:  # fields served with a loss: shown, never silent
@@ -57,11 +59,13 @@ class CdnIngressApp(pulumi.ComponentResource):
             backend: Origin(tuple(self._origin(*backend, rtype, found) for rtype, found in families.items()))
             for backend in plan.backend_services
         }
-        self.rules = {route.key: self._rule(route) for route in plan.routes}
+        # A stack that only contributes origin addresses to names another stack routes to has no rule.
+        routes = plan.routes if settings.manage_rules else []
+        self.rules = {route.key: self._rule(route) for route in routes}
         self.deployments = {id(doc): self._deployment(doc, plan) for doc in plan.cdn_ingresses
-                            if settings.wait_for_deploy}
+                            if settings.wait_for_deploy and settings.manage_rules}
         self.statuses: list[pulumi.Resource] = []
-        if settings.write_ingress_status:
+        if settings.write_ingress_status and settings.manage_rules:
             self.statuses = [self._status(doc, plan) for doc in plan.cdn_ingresses if doc.kind == "Ingress"]
             self.statuses += [self._route_status(status, plan) for status in plan.route_statuses]
             self.statuses += [self._gateway_status(key, hosts, plan) for key, hosts in plan.gateway_hosts.items()]
@@ -71,7 +75,7 @@ class CdnIngressApp(pulumi.ComponentResource):
                 origin=self.origins[(route.backend.namespace, route.backend.service)].fqdn,
                 rule_uuid=self.rules[route.key].uuid,
             )
-            for route in plan.routes
+            for route in routes
         })
         self.register_outputs({"routes": self.routes})
 
@@ -89,6 +93,8 @@ class CdnIngressApp(pulumi.ComponentResource):
             adopt=self._settings.adopt_existing,
             owner=self._owner,
             set_key=f"{namespace}/{service}",
+            shared=(namespace, service) in self._shared,
+            port=self._shared.get((namespace, service), 0),
         )
         # The A set keeps the name it had before AAAA sets existed: no replacement of live records.
         name = f"{namespace}/{service}" if record_type == "A" else f"{namespace}/{service}/{record_type}"

@@ -33,6 +33,8 @@ class Settings:
     write_ingress_status: bool
     protect: bool  # DNS record sets and CDN rules cannot be deleted or replaced (Pulumi's protect)
     retain_on_delete: bool  # a record set or rule leaving the program stays at the vendor
+    shared_origins: bool  # origin names shared with other stacks (cdn_ingress/shared.py)
+    manage_rules: bool  # false: this stack contributes origin addresses only, another one owns the rules
     kubeconfig: str | None = field(repr=False)  # the Kubernetes provider's: a path or the content
     kube_context: str | None
 
@@ -62,6 +64,8 @@ def load_settings(config: pulumi.Config | None = None) -> Settings:
         write_ingress_status=read.boolean("writeIngressStatus", True),
         protect=read.boolean("protect", False),
         retain_on_delete=read.boolean("retainOnDelete", False),
+        shared_origins=read.boolean("sharedOrigins", False),
+        manage_rules=read.boolean("manageRules", True),
         kubeconfig=kubernetes.get("kubeconfig"),
         kube_context=kubernetes.get("context"),
     )
