@@ -77,6 +77,27 @@ def route_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
                f"{len(rules) - ceiling}, e.g. {names}; allowed: at most {ceiling} (policy config maxRoutes)", None)
 
 
+def shared_origin_port(args: StackValidationArgs, report: ReportViolation) -> None:
+    """A shared origin name states the port its clusters serve on, and this stack's rules to it use it."""
+    ports: dict[str, int] = {}
+    for record_set in _of(args, DNS_RECORD_SET):
+        if prop(record_set.props, "shared") is not True:
+            continue
+        name, zone, port = (prop(record_set.props, k) for k in ("name", "domain", "port"))
+        if not isinstance(port, int) or port <= 0:
+            report(violation(record_set.resource_type, record_set.name, "port", port,
+                             "a shared origin name must state the NodePort every cluster sharing it serves",
+                             "the Service's explicit nodePort"), record_set.urn)
+        elif isinstance(name, str) and isinstance(zone, str):
+            ports[f"{name}.{zone}" if name else zone] = port
+    for rule in _of(args, DELIVERY_RULE):
+        origin, port = prop(rule.props, "source_hostname"), prop(rule.props, "source_port")
+        if isinstance(origin, str) and origin in ports and isinstance(port, int) and port != ports[origin]:
+            report(violation(rule.resource_type, rule.name, "source_port", port,
+                             f"shared origin name {origin} is served on port {ports[origin]} by every cluster "
+                             "sharing it", f"source_port {ports[origin]}"), rule.urn)
+
+
 POLICIES = [
     StackValidationPolicy(
         name="unique-host-path", validate=unique_host_path, enforcement_level=EnforcementLevel.MANDATORY,
@@ -86,6 +107,9 @@ POLICIES = [
         description="Every origin name has at least two addresses (mandatory in prod).",
         config_schema=PolicyConfigSchema(properties={
             "minAddresses": {"type": "integer", "minimum": 1, "default": MIN_ADDRESSES}})),
+    StackValidationPolicy(
+        name="shared-origin-port", validate=shared_origin_port, enforcement_level=EnforcementLevel.MANDATORY,
+        description="A shared origin name states its NodePort, and the stack's rules to it use that port."),
     StackValidationPolicy(
         name="route-ceiling", validate=route_ceiling, enforcement_level=EnforcementLevel.MANDATORY,
         description="The number of CDN routes stays within the configured ceiling.",

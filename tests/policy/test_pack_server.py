@@ -74,7 +74,8 @@ def test_the_pack_lists_every_policy_with_its_level(pack: analyzer_pb2_grpc.Anal
     assert {p.name: proto.EnforcementLevel.Name(p.enforcementLevel) for p in info.policies} == {
         "cdn-https-only": "ADVISORY", "origin-in-zone": "MANDATORY", "dns-ttl-bounds": "MANDATORY",
         "allowed-profiles": "MANDATORY", "app-labels": "ADVISORY", "protected-in-protected-stacks": "MANDATORY",
-        "unique-host-path": "MANDATORY", "redundant-origins": "ADVISORY", "route-ceiling": "MANDATORY"}
+        "unique-host-path": "MANDATORY", "redundant-origins": "ADVISORY", "shared-origin-port": "MANDATORY",
+        "route-ceiling": "MANDATORY"}
 
 
 def test_prod_config_makes_http_a_mandatory_violation(pack: analyzer_pb2_grpc.AnalyzerStub) -> None:

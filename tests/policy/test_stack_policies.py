@@ -71,3 +71,27 @@ def test_routes_over_the_ceiling_fail() -> None:
 def test_default_ceiling_is_fifty() -> None:
     assert violations(stack.route_ceiling, stack_args(rules(50))) == []  # type: ignore[arg-type]
     assert len(violations(stack.route_ceiling, stack_args(rules(51)))) == 1  # type: ignore[arg-type]
+
+
+# -- shared-origin-port ---------------------------------------------------------------------
+def shared_set(**props: object) -> dict[str, object]:
+    return record_set(**{"name": "pywai", "shared": True, "port": 30080, **props})
+
+
+def test_a_shared_origin_and_its_rules_on_one_port_pass() -> None:
+    args = stack_args([member(DNS, "default/pywai", shared_set()),
+                       member(RULE, "r", rule(source_hostname="pywai.origin.example.com", source_port=30080))])
+    assert violations(stack.shared_origin_port, args) == []
+
+
+def test_a_rule_to_a_shared_origin_on_another_port_fails() -> None:
+    other = member(RULE, "r", rule(source_hostname="pywai.origin.example.com", source_port=31000))
+    args = stack_args([member(DNS, "default/pywai", shared_set()), other])
+    assert violations(stack.shared_origin_port, args) == [(
+        "DeliveryRule 'r' source_port=31000: shared origin name pywai.origin.example.com is served on port 30080 "
+        "by every cluster sharing it; allowed: source_port 30080", other.urn)]
+
+
+def test_a_shared_origin_without_a_port_fails() -> None:
+    lone = member(DNS, "default/pywai", shared_set(port=0))
+    assert len(violations(stack.shared_origin_port, stack_args([lone]))) == 1
