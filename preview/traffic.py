@@ -127,8 +127,10 @@ def _origin_update(step: Step, out: Traffic) -> None:
         lost = [a for a in before if a not in after]
         gained = [a for a in after if a not in before]
         if lost:
+            shared = _shared(step.new or step.old)
+            empty = "; no address of this stack is left" if shared else "; no address is left"
             out.warnings.append(f"Origin {code(origin)} **loses** {text(', '.join(lost))}: the CDN stops sending "
-                                "requests there" + ("; no address is left" if not after else ""))
+                                "requests there" + (empty if not after else "") + shared)
             out.origins.append(f"{REMOVE} {code(origin)} loses {text(', '.join(lost))}")
         if gained:
             out.origins.append(f"{ADD} {code(origin)} gains {text(', '.join(gained))}")
@@ -139,14 +141,23 @@ def _origin_update(step: Step, out: Traffic) -> None:
         out.origins.append(f"⏱️ {code(origin)} TTL {text(_text(ttl_old))} s → {text(_text(ttl_new))} s")
 
 
+def _shared(props: dict[str, Any] | None) -> str:
+    """A shared origin name: other stacks' clusters contribute to it; this stack changes only its own."""
+    if not props or props.get("shared") is not True:
+        return ""
+    return (f" (shared with other stacks, port {text(_text(props.get('port')))}: only this stack's addresses "
+            "change, the other contributors' stay)")
+
+
 def _origins(steps: list[Step], out: Traffic) -> None:
     for step in (s for s in steps if s.type == DNS_TYPE):
         origin = origin_of(step)
+        note = _shared(step.new or step.old)
         if step.op == "create":
             addresses = _addresses(step.new)
             shown = ", ".join(addresses) if addresses is not None else repr(Unknown())
             out.origins.append(f"{ADD} {code(origin)} is created: {text(_text((step.new or {}).get('type')))} "
-                               f"{text(shown)} (TTL {text(_text((step.new or {}).get('ttl')))} s)")
+                               f"{text(shown)} (TTL {text(_text((step.new or {}).get('ttl')))} s){note}")
         elif step.op == "update":
             _origin_update(step, out)
         elif step.op == "delete":
@@ -157,7 +168,7 @@ def _origins(steps: list[Step], out: Traffic) -> None:
                 gone = text(", ".join(_addresses(step.old) or []))
                 out.warnings.append(f"Origin {code(origin)} is **deleted**{_guard(step)}: its records ({gone}) are "
                                     "removed; CDN rules still pointing at it stop reaching the origin")
-            out.origins.append(f"{REMOVE} {code(origin)} leaves the program")
+            out.origins.append(f"{REMOVE} {code(origin)} leaves the program{note}")
         elif step.op == "replace":
             order = ("deleted before the new ones are created: the name does not resolve in between"
                      if step.delete_first else "created anew before the old records are deleted")

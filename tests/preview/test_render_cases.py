@@ -124,3 +124,12 @@ def test_a_failed_preview_shows_its_errors_first() -> None:
     headline = next(line for line in text.splitlines() if line.startswith("### "))
     assert "preview failed" in headline
     assert "spec.rules[0].host='*.x'" in text
+
+
+def test_a_shared_origin_says_only_this_stacks_addresses_change() -> None:
+    shared = {"shared": True, "port": 30080}
+    text = render(parse(lines(dns_step("update", {**records(["203.0.113.11"]), **shared},
+                                       {**records([]), **shared}))), TARGET)
+    assert "no address of this stack is left (shared with other stacks, port 30080: only this stack's addresses " \
+           "change, the other contributors' stay)" in text
+    assert "no address is left" not in text
