@@ -83,15 +83,19 @@ def checked(zone: str, body: dict[str, Any], settings: CloudflareSettings, old: 
 
 
 def check_conflicts(record: dict[str, Any], others: list[dict[str, Any]]) -> None:
-    """[S] a CNAME shares its name with no other record; [U] an identical record is refused."""
+    """[S] a CNAME shares its name with no A, AAAA or CNAME; [U] codes 81053 / 81054 / 81057."""
     for other in others:
         if other["name"] != record["name"] or other["id"] == record.get("id"):
             continue
-        if "CNAME" in (record["type"], other["type"]) and {record["type"], other["type"]} <= set(PROXIABLE):
+        pair = {record["type"], other["type"]}
+        if record["type"] == "CNAME" and other["type"] in PROXIABLE:
             raise CloudflareError(400, 81053, "An A, AAAA, or CNAME record with that host already exists. "
                                               f"(existing record id {other['id']})")
+        if other["type"] == "CNAME" and pair <= set(PROXIABLE):
+            raise CloudflareError(400, 81054, "A CNAME record with that host already exists. "
+                                              f"(existing record id {other['id']})")
         if (other["type"], other["content"]) == (record["type"], record["content"]):
-            raise CloudflareError(400, 81058, "An identical record already exists.")
+            raise CloudflareError(400, 81057, "Record already exists.")
 
 
 def matches(record: dict[str, Any], query: dict[str, list[str]]) -> bool:
