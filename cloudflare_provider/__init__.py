@@ -14,10 +14,11 @@ from cloudflare_provider.errors import (
     CloudflareServerError,
     CloudflareTransportError,
 )
+from cloudflare_provider.naming import origin_alias
 from cloudflare_provider.resource import DnsRecord, DnsRecordArgs, OriginRule, OriginRuleArgs
 
 __all__ = [
     "CloudflareAPIError", "CloudflareAuthError", "CloudflareBadRequest", "CloudflareClient", "CloudflareConfigError",
     "CloudflareConflict", "CloudflareError", "CloudflareNotFound", "CloudflareRateLimited", "CloudflareServerError",
-    "CloudflareTransportError", "DnsRecord", "DnsRecordArgs", "OriginRule", "OriginRuleArgs",
+    "CloudflareTransportError", "DnsRecord", "DnsRecordArgs", "OriginRule", "OriginRuleArgs", "origin_alias",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cloudflare_provider import CloudflareConflict
+from cloudflare_provider import CloudflareConflict, origin_alias
 from cloudflare_provider.provider import DnsRecordProvider
 from cloudflare_provider.rule_provider import OriginRuleProvider
 from tests.cloudflare.kit import (
@@ -198,3 +198,16 @@ def test_record_through_the_provider_server(emulators: Emulators) -> None:
         id_, outs = server.create(name, checked)
         server.delete(name, id_, outs)
     assert CLOUDFLARE_TEST_TOKEN not in server.stderr() + server.provider_blob + json.dumps(outs)
+
+
+@pytest.mark.parametrize(("origin", "expected"), [
+    ("pywai.origin.example.org", "o-pywai-"),
+    ("PyWai.Origin.Example.org.", "o-pywai-"),
+    ("x" * 63 + ".origin.example.org", "o-" + "x" * 52 + "-"),
+], ids=["plain", "case-and-dot", "long-label"])
+def test_origin_alias_is_one_label_in_the_zone(origin: str, expected: str) -> None:
+    alias_name = origin_alias(origin, "example.com")
+    label, _, zone = alias_name.partition(".")
+    assert alias_name.startswith(expected) and zone == "example.com" and len(label) <= 63
+    assert OriginRuleProvider().check({}, route(origin_host=alias_name)).failures == []
+    assert origin_alias("pywai.origin.example.net", "example.com") != origin_alias(origin.lower(), "example.com")
