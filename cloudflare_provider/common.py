@@ -52,3 +52,11 @@ def is_address(value: Any, version: int) -> bool:
         return isinstance(value, str) and ipaddress.ip_address(value).version == version
     except ValueError:
         return False
+
+
+def outside_zone(name: Any, zone: Any) -> bool:
+    """True when ``zone`` is a zone name and ``name`` is not that zone or a name under it."""
+    if not (isinstance(name, str) and isinstance(zone, str) and zone and not ZONE_ID.match(zone)):
+        return False
+    zone = zone.rstrip(".").lower()
+    return name != zone and not name.endswith("." + zone)

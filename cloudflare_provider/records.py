@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure
 
-from cloudflare_provider.common import FQDN, OWNER, ZONE_ID, claim, claim_of, is_address, known, whole
+from cloudflare_provider.common import FQDN, OWNER, ZONE_ID, claim, claim_of, is_address, known, outside_zone, whole
 from cloudflare_provider.types import DnsRecordWire
 
 INPUTS = ("zone", "name", "type", "content", "proxied", "ttl", "adopt", "owner")
@@ -38,6 +38,7 @@ def check_inputs(p: dict[str, Any]) -> list[CheckFailure]:
     rule("zone", zone == "" or (isinstance(zone, str) and bool(ZONE_ID.match(zone) or FQDN.match(zone))),
          "must be a zone id (32 hex digits), a zone name, or empty for cloudflare:zoneId / cloudflare:zoneName")
     rule("name", isinstance(p.get("name"), str) and bool(FQDN.match(p["name"])), "must be a lower-case FQDN")
+    rule("name", not (known(zone) and outside_zone(p.get("name"), zone)), f"must be inside the zone {zone!r}")
     rule("type", p.get("type") in TYPES, f"must be one of {list(TYPES)}")
     content, rtype = p.get("content"), p.get("type")
     ok = {"A": is_address(content, 4), "AAAA": is_address(content, 6),

@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure
 
-from cloudflare_provider.common import FQDN, OWNER, ZONE_ID, claim, claim_of, known, whole
+from cloudflare_provider.common import FQDN, OWNER, ZONE_ID, claim, claim_of, known, outside_zone, whole
 from cloudflare_provider.types import RuleWire
 
 INPUTS = ("zone", "host", "path", "match", "origin_host", "origin_port", "host_header", "sni", "rewrite_path",
@@ -53,6 +53,8 @@ def check_inputs(p: dict[str, Any]) -> list[CheckFailure]:
          "must be a zone id (32 hex digits), a zone name, or empty for cloudflare:zoneId / cloudflare:zoneName")
     for field in ("host", "origin_host"):
         rule(field, isinstance(p.get(field), str) and bool(FQDN.match(p[field])), "must be a lower-case FQDN")
+        rule(field, not (known(zone) and outside_zone(p.get(field), zone)),
+             f"must be inside the zone {zone!r} (an Origin Rule's DNS override must name a record of the zone)")
     rule("path", isinstance(p.get("path"), str) and bool(_PATH.match(p["path"])),
          "must start with '/' and hold no spaces, quotes or backslashes")
     rule("match", p.get("match") in MATCHES, f"must be one of {list(MATCHES)}")

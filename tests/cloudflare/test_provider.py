@@ -211,3 +211,12 @@ def test_origin_alias_is_one_label_in_the_zone(origin: str, expected: str) -> No
     assert alias_name.startswith(expected) and zone == "example.com" and len(label) <= 63
     assert OriginRuleProvider().check({}, route(origin_host=alias_name)).failures == []
     assert origin_alias("pywai.origin.example.net", "example.com") != origin_alias(origin.lower(), "example.com")
+
+
+@pytest.mark.parametrize(("provider", "props", "field"), [
+    (DnsRecordProvider, record(zone="example.com", name="www.example.net"), "name"),
+    (OriginRuleProvider, route(zone="example.com", origin_host="pywai.origin.example.org"), "origin_host"),
+], ids=["record", "rule-origin"])
+def test_names_outside_a_named_zone_are_refused(provider: Any, props: dict[str, Any], field: str) -> None:
+    failures = provider().check({}, props).failures
+    assert [f.property for f in failures] == [field] and "inside the zone 'example.com'" in failures[0].reason
