@@ -150,6 +150,31 @@ def _specificity(p: dict[str, Any]) -> tuple[bool, int]:
     return p["match"] == "exact", len(p["path"])
 
 
+def _ours_for_host(rules: list[RuleWire], host: str) -> list[tuple[str, tuple[bool, int]]]:
+    found = []
+    for rule in rules:
+        parsed = parse_expression(rule.get("expression"))
+        if str(rule.get("ref", "")).startswith(REF_PREFIX) and parsed is not None and parsed[0] == host:
+            found.append((str(rule.get("id")), _specificity({"match": parsed[2], "path": parsed[1]})))
+    return found
+
+
+def misplaced(rules: list[RuleWire], rule_id: str, p: dict[str, Any]) -> dict[str, str] | None:
+    """Where rule ``rule_id`` must move so that no less specific rule of its host comes after it
+    and no more specific one before it (two writers appending at once can leave it wrong), or
+    None when it is in place. Only this rule moves: the others may belong to other stacks."""
+    same_host = _ours_for_host(rules, p["host"])
+    ids = [i for i, _ in same_host]
+    if rule_id not in ids:
+        return None
+    at, mine = ids.index(rule_id), _specificity(p)
+    later_less = [i for i, spec in same_host[at + 1:] if spec < mine]
+    if later_less:
+        return {"after": later_less[-1]}
+    earlier_more = [i for i, spec in same_host[:at] if spec > mine]
+    return {"before": earlier_more[0]} if earlier_more else None
+
+
 def position(rules: list[RuleWire], p: dict[str, Any], skip: str = "") -> dict[str, str]:
     """Before the first rule of this program for the same host that is more specific, else last."""
     mine = _specificity(p)

@@ -11,6 +11,7 @@ import pytest
 from cloudflare_provider import CloudflareConflict, origin_alias
 from cloudflare_provider.provider import DnsRecordProvider
 from cloudflare_provider.rule_provider import OriginRuleProvider
+from cloudflare_provider.rules import definition, misplaced
 from tests.cloudflare.kit import (
     OWNER,
     alias,
@@ -220,3 +221,31 @@ def test_origin_alias_is_one_label_in_the_zone(origin: str, expected: str) -> No
 def test_names_outside_a_named_zone_are_refused(provider: Any, props: dict[str, Any], field: str) -> None:
     failures = provider().check({}, props).failures
     assert [f.property for f in failures] == [field] and "inside the zone 'example.com'" in failures[0].reason
+
+
+def test_rule_appended_out_of_order_is_moved_after_the_write(emulators: Emulators) -> None:
+    """A killed run (or a writer racing us) appended "/" after "/shop": the next create of "/"
+    takes its rule over and moves it before the more specific one, touching no other rule."""
+    p = rules(emulators)
+    shop = p.create(p.check({}, route()).inputs)
+    zone = zone_id(emulators)
+    ruleset_id = str(shop.outs["ruleset_id"])
+    root_inputs = p.check({}, route(path="/", origin_port=30090)).inputs
+    left = client(emulators).create_rule(zone, ruleset_id, {**definition(root_inputs), "position": {"after": ""}})
+    assert [r["id"] for r in origin_rules(emulators)] == [shop.id, left["id"]]
+    root = p.create(root_inputs)
+    assert root.id == left["id"]
+    assert [r["id"] for r in origin_rules(emulators)] == [root.id, shop.id]
+
+
+@pytest.mark.parametrize(("order", "moved", "expected"), [
+    (["/", "/shop", "/shop/cart"], "/shop", None),
+    (["/shop", "/"], "/shop", {"after": "/"}),
+    (["/shop", "/"], "/", {"before": "/shop"}),
+    (["/shop/cart", "/", "/shop"], "/shop", {"before": "/shop/cart"}),
+], ids=["in-order", "less-specific-later", "more-specific-earlier", "between"])
+def test_misplaced_moves_only_the_rule_written(order: list[str], moved: str,
+                                              expected: dict[str, str] | None) -> None:
+    live: list[Any] = [{**definition(OriginRuleProvider().check({}, route(path=path)).inputs), "id": path}
+                       for path in order]
+    assert misplaced(live, moved, OriginRuleProvider().check({}, route(path=moved)).inputs) == expected
