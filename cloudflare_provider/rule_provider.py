@@ -29,6 +29,7 @@ from cloudflare_provider.rules import (
     definition,
     expression,
     inputs_from_live,
+    misplaced,
     normal,
     position,
     ref,
@@ -88,7 +89,17 @@ class OriginRuleProvider(ResourceProvider):
         else:
             body = {**definition(p), "position": position(ruleset.get("rules", []), p)}
             rule = client.create_rule(zone_id, ruleset["id"], body)
+        rule = self._in_order(client, zone_id, rule, p)
         return CreateResult(str(rule["id"]), _outputs(p, zone_id, rule))
+
+    def _in_order(self, client: CloudflareClient, zone_id: str, rule: RuleWire, p: dict[str, Any]) -> RuleWire:
+        """Checked on a listing made after our write: another writer of the same host may have
+        appended at the same moment, and matching Origin Rules merge with the later one winning."""
+        live = client.entrypoint(zone_id) or {}
+        move = misplaced(live.get("rules", []), str(rule["id"]), p)
+        if move is None:
+            return rule
+        return client.edit_rule(zone_id, str(live.get("id")), str(rule["id"]), {**definition(p), "position": move})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         p, old = normal(news), normal(olds)
@@ -102,10 +113,12 @@ class OriginRuleProvider(ResourceProvider):
         if same(live, p) and claim_of(live.get("description")) == p["owner"] and live.get("ref") == ref(p):
             return UpdateResult(_outputs(p, zone_id, live))
         body = definition(p)
-        if (old["path"], old["match"]) != (p["path"], p["match"]):
+        moved = (old["path"], old["match"]) != (p["path"], p["match"])
+        if moved:
             rules = (client.entrypoint(zone_id) or {}).get("rules", [])
             body["position"] = position(rules, p, skip=id_)
-        return UpdateResult(_outputs(p, zone_id, client.edit_rule(zone_id, live["ruleset_id"], id_, body)))
+        rule = client.edit_rule(zone_id, live["ruleset_id"], id_, body)
+        return UpdateResult(_outputs(p, zone_id, self._in_order(client, zone_id, rule, p) if moved else rule))
 
     def _check_writable(self, id_: str, live: RuleWire, old: dict[str, Any], p: dict[str, Any]) -> None:
         owner = claim_of(live.get("description"))
