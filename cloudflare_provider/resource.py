@@ -92,11 +92,13 @@ class OriginRule(Resource, module="cloudflare", name="OriginRule"):
     ref: pulumi.Output[str]
     version: pulumi.Output[str]
     expression: pulumi.Output[str]
+    published_url: pulumi.Output[str]
+    """``https://<host><path>``, for the Ingress status and the stack outputs."""
 
     def __init__(self, resource_name: str, args: OriginRuleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props: dict[str, Any] = {f.name: getattr(args, f.name) for f in fields(args)}
         props["options"] = list(props["options"]) if isinstance(props["options"], tuple) else props["options"]
         for key in ("request_headers", "response_headers"):
             props[key] = {} if props[key] is None else props[key]
-        props.update(zone_id=None, ruleset_id=None, ref=None, version=None, expression=None)
+        props.update(zone_id=None, ruleset_id=None, ref=None, version=None, expression=None, published_url=None)
         super().__init__(OriginRuleProvider(), resource_name, props, opts)

@@ -157,4 +157,5 @@ class OriginRuleProvider(ResourceProvider):
 
 def _outputs(p: dict[str, Any], zone_id: str, rule: RuleWire) -> dict[str, Any]:
     return {**{k: p[k] for k in INPUTS}, "zone_id": zone_id, "ruleset_id": rule.get("ruleset_id"),
-            "ref": rule.get("ref"), "version": rule.get("version"), "expression": rule.get("expression")}
+            "ref": rule.get("ref"), "version": rule.get("version"), "expression": rule.get("expression"),
+            "published_url": f"https://{p['host']}{p['path']}"}

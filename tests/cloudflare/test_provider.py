@@ -183,6 +183,7 @@ def test_through_the_provider_server(emulators: Emulators) -> None:
         assert failures == []
         id_, outs = server.create(name, checked)
         assert outs["origin_port"] == 30080 and outs["ref"].startswith("cdn_ingress_")
+        assert outs["published_url"] == "https://www.example.com/shop"
         _, _outs, read_inputs = server.read(name, id_, outs)
         assert read_inputs["path"] == "/shop"
         server.delete(name, id_, outs)
