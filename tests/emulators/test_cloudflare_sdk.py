@@ -3,6 +3,9 @@ from its API schema): every call the provider makes, with the library's own mode
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 import cloudflare
@@ -11,6 +14,7 @@ import requests
 from cloudflare import Cloudflare
 
 from tests.conftest import CLOUDFLARE_TEST_TOKEN
+from tests.emulators.conftest import CREDENTIALS
 from tests.support.emulator import Emulators
 
 PHASE = "http_request_origin"
@@ -172,3 +176,21 @@ def test_unknown_path_and_bad_auth_header(emulators: Emulators) -> None:
     unknown = requests.get(emulators.cloudflare + "/nowhere", timeout=10,
                            headers={"Authorization": f"Bearer {CLOUDFLARE_TEST_TOKEN}"})
     assert unknown.status_code == 404 and unknown.json()["success"] is False
+
+
+def test_served_beside_the_others_only_with_a_token(spawn: Any) -> None:
+    without = spawn(*CREDENTIALS)
+    assert (bool(without.vultr), bool(without.edgio), without.cloudflare) == (True, True, "")
+    alone = spawn("--only", "cloudflare", "--cloudflare-api-token", CLOUDFLARE_TEST_TOKEN,
+                  "--cloudflare-zone", "example.org")
+    assert alone.cloudflare.endswith("/client/v4") and (alone.vultr, alone.edgio) == ("", "")
+    cf = Cloudflare(api_token=CLOUDFLARE_TEST_TOKEN, base_url=alone.cloudflare, max_retries=0)
+    assert [z.name for z in cf.zones.list()] == ["example.org"]
+
+
+def test_only_cloudflare_without_a_token_exits_2() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMULATOR_")}
+    done = subprocess.run([sys.executable, "-m", "emulators", "serve", "--only", "cloudflare"], capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert done.returncode == 2 and "needs an API token: --cloudflare-api-token" in done.stderr
+    assert "Traceback" not in done.stderr
