@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-TYPED := vultr_provider edgio_provider restkit cdn_ingress emulators bench preview fleet
+TYPED := vultr_provider edgio_provider cloudflare_provider restkit cdn_ingress emulators bench preview fleet
 
 .PHONY: help venv toolchain cluster cluster-stop emulators emulators-stop up preview refresh destroy \
         export-state test test-unit test-e2e lint bench bench-baseline clean-local

@@ -1,7 +1,8 @@
 """``python -m emulators serve``: run the Vultr and Edgio emulators (or one, ``--only``) until stopped.
 
 When they listen, exactly one JSON line goes to stdout, one key per vendor served:
-``{"vultr": "http://127.0.0.1:<port>/v2", "edgio": "http://127.0.0.1:<port>/config-api/v1"}``.
+``{"vultr": "http://127.0.0.1:<port>/v2", "edgio": "http://127.0.0.1:<port>/config-api/v1"}``
+(plus ``"cloudflare": "http://127.0.0.1:<port>/client/v4"`` when given a Cloudflare token).
 Each vendor package adds its own flags (and their environment-variable fallbacks).
 """
 
@@ -15,11 +16,11 @@ import sys
 import threading
 from types import ModuleType
 
-from emulators import edgio, vultr
+from emulators import cloudflare, edgio, vultr
 from emulators._core import EmulatorServer, ServerOptions, Store
 from emulators._core.settings import env_value
 
-VENDORS: dict[str, ModuleType] = {"vultr": vultr, "edgio": edgio}
+VENDORS: dict[str, ModuleType] = {"vultr": vultr, "edgio": edgio, "cloudflare": cloudflare}
 
 
 def _server_flags(serve: argparse.ArgumentParser) -> None:
@@ -75,7 +76,8 @@ def _options(args: argparse.Namespace) -> ServerOptions:
 
 def serve(args: argparse.Namespace) -> int:
     options = _options(args)
-    chosen = {name: module for name, module in VENDORS.items() if args.only in (None, name)}
+    chosen = {name: module for name, module in VENDORS.items() if args.only in (None, name)
+              and getattr(module, "wanted", lambda _: True)(args)}
     store = Store(args.state)
     servers: dict[str, EmulatorServer] = {}
     for name, module in chosen.items():

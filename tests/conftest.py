@@ -16,6 +16,8 @@ EDGIO_TEST_USER = "tester@example.com"
 EDGIO_TEST_KEY = "00112233445566778899aabbccddeeff"
 EDGIO_TEST_SHORTNAMES = ("acme", "other")
 VULTR_TEST_DOMAINS = ("origin.example.com",)
+CLOUDFLARE_TEST_TOKEN = "cf-test-token-0123456789abcdef"
+CLOUDFLARE_TEST_ZONES = ("example.com", "example.net")
 
 for _name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
     os.environ.pop(_name, None)
@@ -30,6 +32,9 @@ def emulator_process() -> Iterator[Emulators]:
         args += ["--vultr-domain", domain]
     for shortname in EDGIO_TEST_SHORTNAMES:
         args += ["--edgio-shortname", shortname]
+    args += ["--cloudflare-api-token", CLOUDFLARE_TEST_TOKEN]
+    for zone in CLOUDFLARE_TEST_ZONES:
+        args += ["--cloudflare-zone", zone]
     emulators = Emulators(*args)
     yield emulators
     emulators.stop()

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Emulators:
-    """Starts the emulators; ``vultr``/``edgio`` are their vendor base URLs ("" when not served)."""
+    """Starts the emulators; ``vultr``/``edgio``/``cloudflare`` are their vendor base URLs ("" when not served)."""
 
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         self.stderr = ""
@@ -31,6 +31,7 @@ class Emulators:
         urls = json.loads(line)
         self.vultr: str = urls.get("vultr", "")  # one of them is absent under --only
         self.edgio: str = urls.get("edgio", "")
+        self.cloudflare: str = urls.get("cloudflare", "")  # served only when given a token
 
     @property
     def pid(self) -> int:
@@ -47,8 +48,9 @@ class Emulators:
         return response.json() if response.content else None
 
     def reset(self) -> None:
-        for vendor in ("vultr", "edgio"):
-            self.admin(vendor, "POST", "reset")
+        for vendor in ("vultr", "edgio", "cloudflare"):
+            if getattr(self, vendor):
+                self.admin(vendor, "POST", "reset")
 
     def faults(self, vendor: str, **settings: Any) -> Any:
         return self.admin(vendor, "POST", "faults", settings)

@@ -1,0 +1,62 @@
+"""Helpers both resources share: unknown values in preview, numbers back from the engine's doubles,
+and the owner claim text that marks every object this program writes."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+from pulumi.output import Unknown
+
+CLAIM_PREFIX = "cdn-ingress owner="
+OWNER = re.compile(r"^[A-Za-z0-9._/-]{1,80}$")
+FQDN = re.compile(r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
+ZONE_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def known(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return False
+    if isinstance(value, list):
+        return all(known(v) for v in value)
+    if isinstance(value, dict):
+        return all(known(v) for v in value.values())
+    return True
+
+
+def whole(value: Any) -> Any:
+    """Numbers cross the engine's wire as doubles: give whole ones back their int type."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [whole(v) for v in value]
+    if isinstance(value, dict):
+        return {k: whole(v) for k, v in value.items()}
+    return value
+
+
+def claim(owner: str) -> str:
+    return f"{CLAIM_PREFIX}{owner}" if owner else ""
+
+
+def claim_of(text: Any) -> str:
+    """The owner a comment or description names ('' for none)."""
+    if isinstance(text, str) and text.startswith(CLAIM_PREFIX):
+        return text[len(CLAIM_PREFIX):].split(" ", 1)[0]
+    return ""
+
+
+def is_address(value: Any, version: int) -> bool:
+    try:
+        return isinstance(value, str) and ipaddress.ip_address(value).version == version
+    except ValueError:
+        return False
+
+
+def outside_zone(name: Any, zone: Any) -> bool:
+    """True when ``zone`` is a zone name and ``name`` is not that zone or a name under it."""
+    if not (isinstance(name, str) and isinstance(zone, str) and zone and not ZONE_ID.match(zone)):
+        return False
+    zone = zone.rstrip(".").lower()
+    return name != zone and not name.endswith("." + zone)
