@@ -40,9 +40,11 @@ def _guard(step: Step) -> str:
 # -- CDN rules ---------------------------------------------------------------------------------
 def _signature(inputs: Mapping[str, Any]) -> tuple[str, ...] | None:
     """What a route serves besides its path; None when not fully known (never paired then)."""
-    keys = ("published_hostname", "source_hostname", "source_port", "source_path", "source_protocol",
-            "profile_name", "shortname")
-    values = [inputs.get(k) for k in keys] + [inputs.get("published_protocols"), inputs.get("options")]
+    keys = ("published_hostname", "source_hostname", "source_port", "source_protocol", "profile_name", "shortname")
+    # The request path kept (source path = published path) is the same service from another path.
+    source = inputs.get("source_path")
+    kept = "(kept)" if source is not None and source == inputs.get("published_path") else source
+    values = [inputs.get(k) for k in keys] + [kept, inputs.get("published_protocols"), inputs.get("options")]
     return tuple(repr(v) for v in values) if is_known(values) else None
 
 

@@ -81,7 +81,7 @@ def test_added_route(manifests: Project, kube: Any, namespace: str) -> None:
     manifests.write_manifest("pywai-ingress3.yaml", docs)
     text, _ = comment(manifests)
     port = node_port(kube, namespace)
-    assert f"- {ADD} `{HOST}/new` will be served by the CDN from `{ORIGIN}:{port}` (https → http)" in text
+    assert f"- {ADD} `{HOST}/new` will be served by the CDN from `{ORIGIN}:{port}/new` (https → http)" in text
     assert f"- {ADD} Ingress `{namespace}/external-pywai-new-ingress` reports `{HOST}` in status.loadBalancer" in text
     assert "| CDN rules | 1 | · | · | · | 2 |" in text
     assert "[!CAUTION]" not in text

@@ -133,3 +133,10 @@ def test_a_shared_origin_says_only_this_stacks_addresses_change() -> None:
     assert "no address of this stack is left (shared with other stacks, port 30080: only this stack's addresses " \
            "change, the other contributors' stay)" in text
     assert "no address is left" not in text
+
+
+def test_a_path_change_with_the_request_path_kept_reads_as_a_move() -> None:
+    old, new = rule("/bob", source_path="/bob"), rule("/robert", source_path="/robert")
+    text = render(parse(lines(rule_step("delete", "/bob", old, None), rule_step("create", "/robert", None, new))),
+                  TARGET)
+    assert "🔀 `shop.example.com/bob` → `shop.example.com/robert`: path changed" in text
