@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +60,12 @@ def corpus(part: str) -> Path:
         pytest.skip(f"public corpus not found in {folder} (docs/public-corpus.md says where each file comes from)",
                     allow_module_level=True)
     return folder
+
+
+def tally(outcomes: dict[str, tuple[str, str]], capsys: pytest.CaptureFixture[str]) -> Counter[str]:
+    """Each file's outcome printed (the figures the docs give), and the count per kind."""
+    with capsys.disabled():
+        for name, (kind, detail) in outcomes.items():
+            print(f"\n{kind:8} {name}: {detail}", end="")
+        print()
+    return Counter(kind for kind, _ in outcomes.values())

@@ -18,7 +18,7 @@ from cdn_ingress.manifests import load_documents
 from cdn_ingress.routes import plan
 from cdn_ingress.sources.ingress_class import CONTROLLER
 from cdn_ingress.sources.paths import PATTERN_CHARS
-from tests.program.manifests_kit import corpus, write
+from tests.program.manifests_kit import corpus, tally, write
 
 PUBLIC = corpus("manifests")
 FILES = sorted(p.name for p in PUBLIC.glob("*.yaml"))
@@ -110,8 +110,4 @@ def test_each_public_manifest_is_planned_warned_or_refused(tmp_path: Path, name:
 def test_counts_over_the_public_manifests(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                           default_host: str | None) -> None:
     outcomes = {name: outcome(tmp_path, name, default_host) for name in FILES}
-    with capsys.disabled():
-        for name, (kind, detail) in outcomes.items():
-            print(f"\n{kind:8} {name}: {detail}", end="")
-        print()
-    assert Counter(kind for kind, _ in outcomes.values()) == EXPECTED[default_host]
+    assert tally(outcomes, capsys) == EXPECTED[default_host]
