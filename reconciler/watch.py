@@ -113,4 +113,4 @@ def describe(node: Any, kind: str) -> str:
     if kind == "DELETED":
         return "gone"
     ready, cordoned, addresses = fingerprint(node)
-    return f"Ready={ready}{' cordoned' if cordoned else ''} {' '.join(a for _, a in addresses)}"
+    return f"Ready={ready}{' cordoned' if cordoned else ''} {' '.join(f'{t}={a}' for t, a in addresses)}"
