@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-TYPED := vultr_provider edgio_provider restkit cdn_ingress emulators bench preview fleet
+TYPED := vultr_provider edgio_provider restkit cdn_ingress emulators bench preview fleet reconciler
 
 .PHONY: help venv toolchain cluster cluster-stop emulators emulators-stop up preview refresh destroy \
         export-state test test-unit test-e2e lint bench bench-baseline clean-local
@@ -66,6 +66,17 @@ fleet: venv ## Preview (FLEET=up: update) STACKS="a b c" in parallel, FLEET_WORK
 	source tools/env.sh && export PULUMI_BACKEND_URL=$${PULUMI_BACKEND_URL:-file://$(CURDIR)/.state} && \
 	  $(if $(filter postgres,$(BACKEND)),scripts/backend.sh start && eval "$$(scripts/backend.sh env)" &&) \
 	  $(PY) -m fleet $(FLEET) --workers $(FLEET_WORKERS) $(STACKS)
+
+# The origin reconciler (docs/reconciler.md): node changes reach DNS in seconds.
+.PHONY: watch
+WATCH_STACK = $(or $(STACK),local)
+
+watch: venv ## Keep STACK's (default local) origin records equal to its Ready nodes; BACKEND=postgres, WATCH_ARGS=--once
+	source tools/env.sh && export PULUMI_BACKEND_URL=$${PULUMI_BACKEND_URL:-file://$(CURDIR)/.state} && \
+	  $(if $(filter postgres,$(BACKEND)),scripts/backend.sh start && eval "$$(scripts/backend.sh env)" &&) \
+	  $(if $(filter local,$(WATCH_STACK)),scripts/local-stack.sh emulators && eval "$$(scripts/local-stack.sh env)" && \
+	    export PULUMI_CONFIG_PASSPHRASE=$${PULUMI_CONFIG_PASSPHRASE:-cdn-ingress-local} &&) \
+	  exec $(PY) -m reconciler --stack $(WATCH_STACK) $(WATCH_ARGS)
 
 test: venv ## All tests; the end-to-end ones run when the toolchain is built (they say so when not)
 	$(PY) -m pytest

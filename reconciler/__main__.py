@@ -46,6 +46,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--policy-pack", type=Path, help="default: <work-dir>/policy")
     p.add_argument("--policy-pack-config", type=Path, help="default: <work-dir>/stacks/policy.<stack>.json")
     p.add_argument("--no-policy", action="store_true", help="run without the policy pack")
+    p.add_argument("--in-cluster", action="store_true",
+                   help="watch Nodes as the pod's ServiceAccount (the runs keep the stack's kubeconfig)")
     p.add_argument("--log-dir", type=Path, help="each run's CLI output (default: <work-dir>/.run/reconciler)")
     args = p.parse_args(argv)
     if not (args.work_dir / "Pulumi.yaml").is_file():
@@ -72,7 +74,8 @@ def build(args: argparse.Namespace) -> tuple[Reconciler, Watcher]:
     options = Options(args.debounce, args.hold_down, args.full_every, address_type=config.address_type)
     cache = NodeCache()
     reconciler = Reconciler(client, cache, options, Metrics())
-    watcher = Watcher(KubeNodeSource(config.kubeconfig, config.context), cache, reconciler.on_change)
+    source = KubeNodeSource(config.kubeconfig, config.context, in_cluster=args.in_cluster)
+    watcher = Watcher(source, cache, reconciler.on_change)
     return reconciler, watcher
 
 

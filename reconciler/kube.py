@@ -13,11 +13,15 @@ WATCH_SECONDS = 300  # the server ends each watch after this; it is then resumed
 
 
 class KubeNodeSource:
-    def __init__(self, kubeconfig: str | None, context: str | None) -> None:
-        from kubernetes import client
+    def __init__(self, kubeconfig: str | None, context: str | None, *, in_cluster: bool = False) -> None:
+        from kubernetes import client, config
 
+        if in_cluster:  # the pod's ServiceAccount, which may only list and watch Nodes
+            configuration = client.Configuration()
+            cast(Any, config).load_incluster_config(client_configuration=configuration)
+            self.core = client.CoreV1Api(client.ApiClient(configuration))
+            return
         found = kubeconfigs.load(kubeconfig)
-        self.source = found.source
         self.core = client.CoreV1Api(kubeconfigs.api_client(found, context))
 
     def list(self) -> tuple[list[Any], str]:
