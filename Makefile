@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TYPED := vultr_provider edgio_provider restkit cdn_ingress emulators bench preview fleet reconciler
 
 .PHONY: help venv toolchain cluster cluster-stop emulators emulators-stop up preview refresh destroy \
-        export-state test test-unit test-e2e lint bench bench-baseline clean-local
+        export-state test test-unit test-e2e lint bench bench-baseline bench-convergence clean-local
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -107,6 +107,9 @@ bench: venv ## Benchmarks under the real CLI (the providers directly without the
 	$(PY) -m bench --routes 1,10 --foreign 0,5000 --pending-seconds 5 --output .run/bench-small.md
 	$(PY) -m bench --routes 100,300 --foreign 0,5000 --pending-seconds 30 --no-baseline --output .run/bench-large.md
 	{ cat .run/bench-small.md; echo; echo ---; echo; cat .run/bench-large.md; } >bench/RESULTS.md
+
+bench-convergence: venv ## Node change to DNS with the reconciler running, 20 events, file backend and PostgreSQL; bench/CONVERGENCE.md
+	$(PY) -m bench.convergence --events 20 --backends file,postgres --output bench/CONVERGENCE.md
 
 bench-baseline: venv ## The original demo's calls at N = 100 beside ours (it waits out each deploy in turn: about 75 minutes); bench/BASELINE-100.md
 	$(PY) -m bench --driver providers --routes 100 --foreign 0 --pending-seconds 30 --baseline-up-to 100 --output bench/BASELINE-100.md
