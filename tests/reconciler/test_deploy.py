@@ -7,6 +7,7 @@ import configparser
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -49,3 +50,19 @@ def test_the_systemd_unit_stops_the_reconciler_alone_and_waits_for_its_run() -> 
     assert service["ExecStart"].split()[1:5] == ["-m", "reconciler", "--stack", "%i"]
     assert (service["KillMode"], service["KillSignal"]) == ("mixed", "SIGTERM")
     assert int(service["TimeoutStopSec"]) >= 300
+
+
+def test_the_command_line_refuses_a_missing_policy_pack_config_naming_it_and_the_way_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reconciler.__main__ import parse
+
+    (tmp_path / "Pulumi.yaml").write_text("name: p\n")
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "PulumiPolicy.yaml").write_text("description: p\n")
+    with pytest.raises(SystemExit):
+        parse(["--stack", "org/prod", "--work-dir", str(tmp_path)])
+    config = tmp_path / "stacks" / "policy.prod.json"
+    assert (f"--policy-pack-config: '{config}' does not exist (--no-policy runs without the pack)"
+            in capsys.readouterr().err)
+    args = parse(["--stack", "org/prod", "--work-dir", str(tmp_path), "--no-policy", "--hold-down", "30"])
+    assert (args.packs, args.hold_down) == ([], 30.0)
