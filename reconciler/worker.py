@@ -24,7 +24,8 @@ def run(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     try:
         result = stack.up(target=request.get("targets") or None, policy_packs=request.get("policy_packs") or None,
                           policy_pack_configs=request.get("policy_pack_configs") or None,
-                          on_output=print, color="never", suppress_progress=True)
+                          on_output=print, color="never", suppress_progress=True, suppress_outputs=True,
+                          show_secrets=False)
     except auto.ConcurrentUpdateError as exc:
         return LOCKED, {"ok": False, "locked": True, "detail": str(exc)[-600:]}
     changes = {getattr(op, "value", str(op)): n for op, n in (result.summary.resource_changes or {}).items()}
