@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -131,3 +133,31 @@ def test_a_run_that_finds_a_deploy_holding_the_lock_waits_then_goes_through(
     assert waits, "the run never met the deploy's lock"
     assert addresses(client.record_sets())["shop.origin.example.com"] == ("203.0.113.14",)
     assert not list(small.locks.rglob("*.json"))
+
+
+def test_a_reconciler_killed_mid_run_leaves_the_run_to_finish_and_release_the_lock(small: Small,
+                                                                                   tmp_path: Path) -> None:
+    small.set(pause="6", shop=["203.0.113.15"])
+    script = ("import threading, pathlib, sys; from reconciler.stack import StackClient; "
+              "StackClient(pathlib.Path(sys.argv[1]), 'small', [], [], pathlib.Path(sys.argv[2])).up(None, "
+              "threading.Event())")
+    reconciler = subprocess.Popen([sys.executable, "-c", script, str(small.dir), str(tmp_path / "runs")], cwd=ROOT,
+                                  env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(1200):
+            if list(small.locks.rglob("*.json")):
+                break
+            threading.Event().wait(0.05)
+        assert list(small.locks.rglob("*.json")), "the run never took the lock"
+    finally:
+        reconciler.kill()  # SIGKILL, mid-run
+        reconciler.wait(timeout=30)
+    for _ in range(1200):
+        if not list(small.locks.rglob("*.json")):
+            break
+        threading.Event().wait(0.05)
+    assert not list(small.locks.rglob("*.json")), "the killed reconciler's run left the lock"
+    client = small.client(tmp_path)
+    assert addresses(client.record_sets())["shop.origin.example.com"] == ("203.0.113.15",)
+    deployment = json.loads(small.pulumi("stack", "export").stdout)["deployment"]
+    assert not deployment.get("pending_operations")
