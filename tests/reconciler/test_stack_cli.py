@@ -1,16 +1,19 @@
-"""StackClient under the real Pulumi CLI (the Automation API, a file backend) on a small project whose
-dynamic resources carry the record sets' type token: it reads the sets from state, a targeted run
-changes only its targets, and a run that finds the stack locked by a deploy waits and then goes
-through. Needs only the CLI and language host of tools/toolchain.sh; skipped, saying so, without."""
+"""StackClient under the real Pulumi CLI (the Automation API; file and PostgreSQL backends) on a small
+project whose dynamic resources carry the record sets' type token: it reads the sets from state, a
+targeted run changes only its targets, a run that finds the stack locked by a deploy waits and then
+goes through, and a reconciler killed mid-run leaves its run to finish and release the lock. Needs
+only the CLI and language host of tools/toolchain.sh; skipped, saying so, without them."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import secrets
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ import pytest
 from reconciler.plan import RecordSet
 from reconciler.stack import StackClient
 from tests.support.pulumi_cli import ROOT, toolchain_env
+from tests.team.pg import Postgres
 
 PROGRAM = '''
 import time
@@ -61,7 +65,8 @@ pytestmark = pytest.mark.skipif(cli_missing() is not None, reason=str(cli_missin
 
 
 class Small:
-    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch, backend: dict[str, str],
+                 locks: Callable[[], list[str]] | None) -> None:
         self.dir = root / "project"
         self.dir.mkdir()
         (root / "state").mkdir()
@@ -69,10 +74,11 @@ class Small:
             "name": "python", "options": {"toolchain": "pip", "virtualenv": str(ROOT / "venv")}}}))
         (self.dir / "__main__.py").write_text(PROGRAM)
         self.env = {**toolchain_env(), "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
-                    "PULUMI_CONFIG_PASSPHRASE": "small", "PULUMI_SKIP_CONFIRMATIONS": "true"}
+                    "PULUMI_CONFIG_PASSPHRASE": "small", "PULUMI_SKIP_CONFIRMATIONS": "true", **backend}
         for key, value in self.env.items():  # the worker, started by the client, inherits them
             monkeypatch.setenv(key, value)
-        self.locks = root / "state" / ".pulumi" / "locks"
+        folder = root / "state" / ".pulumi" / "locks"
+        self.locks = locks or (lambda: [str(p) for p in folder.rglob("*.json")])
         self.pulumi("stack", "init", "small")
 
     def pulumi(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -87,12 +93,23 @@ class Small:
         return StackClient(self.dir, "small", [], [], root / "runs", lock_wait=(0.5, 2.0))
 
 
-@pytest.fixture()
-def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Small:
-    project = Small(tmp_path, monkeypatch)
+@pytest.fixture(scope="module")
+def pg() -> Postgres:
+    return Postgres()
+
+
+@pytest.fixture(params=["file", "postgres"])
+def small(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Small]:
+    backend, locks, table = {}, None, f"reconciler_{secrets.token_hex(4)}"
+    if request.param == "postgres":
+        pg: Postgres = request.getfixturevalue("pg")
+        backend, locks = pg.env(table), lambda: pg.locks(table)
+    project = Small(tmp_path, monkeypatch, backend, locks)
     project.set(shop=["203.0.113.11", "203.0.113.12"], api=["203.0.113.11", "203.0.113.12"])
     project.pulumi("up", "--yes", "--skip-preview")
-    return project
+    yield project
+    if request.param == "postgres":
+        request.getfixturevalue("pg").drop(table)
 
 
 def addresses(sets: list[RecordSet]) -> dict[str, tuple[str, ...]]:
@@ -120,7 +137,7 @@ def test_a_run_that_finds_a_deploy_holding_the_lock_waits_then_goes_through(
                               env=small.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(600):
-            if list(small.locks.rglob("*.json")):
+            if small.locks():
                 break
             threading.Event().wait(0.05)
         small.set(pause="0", shop=["203.0.113.14"])
@@ -132,7 +149,7 @@ def test_a_run_that_finds_a_deploy_holding_the_lock_waits_then_goes_through(
     waits = [r.getMessage() for r in caplog.records if "is locked by another run" in r.getMessage()]
     assert waits, "the run never met the deploy's lock"
     assert addresses(client.record_sets())["shop.origin.example.com"] == ("203.0.113.14",)
-    assert not list(small.locks.rglob("*.json"))
+    assert not small.locks()
 
 
 def test_a_reconciler_killed_mid_run_leaves_the_run_to_finish_and_release_the_lock(small: Small,
@@ -145,18 +162,18 @@ def test_a_reconciler_killed_mid_run_leaves_the_run_to_finish_and_release_the_lo
                                   env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(1200):
-            if list(small.locks.rglob("*.json")):
+            if small.locks():
                 break
             threading.Event().wait(0.05)
-        assert list(small.locks.rglob("*.json")), "the run never took the lock"
+        assert small.locks(), "the run never took the lock"
     finally:
         reconciler.kill()  # SIGKILL, mid-run
         reconciler.wait(timeout=30)
     for _ in range(1200):
-        if not list(small.locks.rglob("*.json")):
+        if not small.locks():
             break
         threading.Event().wait(0.05)
-    assert not list(small.locks.rglob("*.json")), "the killed reconciler's run left the lock"
+    assert not small.locks(), "the killed reconciler's run left the lock"
     client = small.client(tmp_path)
     assert addresses(client.record_sets())["shop.origin.example.com"] == ("203.0.113.15",)
     deployment = json.loads(small.pulumi("stack", "export").stdout)["deployment"]
