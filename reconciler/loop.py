@@ -53,8 +53,17 @@ class Reconciler:
             with contextlib.suppress(queue.Empty):
                 self.schedule.event(self.events.get(timeout=timeout))
             self._drain()
-            self.step()
+            try:
+                self.step()
+            except Exception as exc:  # the backend or the CLI unreachable: the pass is tried again, not lost
+                self._failed(f"pass failed ({type(exc).__name__}: {str(exc)[:300]})")
         log.info("stopped")
+
+    def _failed(self, what: str) -> None:
+        now = self.clock()
+        self.schedule.event(now)
+        self.schedule.hold(now + self.options.retry_after_failure)
+        log.error("%s; trying again in %.0fs", what, self.options.retry_after_failure)
 
     def _drain(self) -> None:
         while True:
@@ -138,8 +147,5 @@ class Reconciler:
             log.info("%s up done in %.1fs: %s", kind, result.seconds, changes)
         else:
             self.metrics.failures.labels(kind).inc()
-            now = self.clock()
-            self.schedule.event(now)  # tried again, after a pause
-            self.schedule.hold(now + self.options.retry_after_failure)
-            log.error("%s up FAILED in %.1fs: %s", kind, result.seconds, result.detail)
+            self._failed(f"{kind} up FAILED in {result.seconds:.1f}s: {result.detail}")
         return result

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 
 import pytest
 
 from reconciler.loop import Options, Reconciler
 from reconciler.metrics import Metrics
+from reconciler.plan import RecordSet
 from reconciler.watch import NodeCache
 from tests.reconciler.nodes import Clock, FakeStack, node
 
@@ -115,3 +117,30 @@ def test_the_periodic_full_run_runs_the_whole_program_but_never_with_no_usable_n
         cache.apply("MODIFIED", node(name, ADDRESSES[name], ready=False))
     run_for(r, clock, 601)
     assert stack.ups == [None]
+
+
+class UnreachableState(FakeStack):
+    def record_sets(self) -> list[RecordSet]:
+        if self.fail:
+            raise RuntimeError("failed to load checkpoint: dial tcp 127.0.0.1:15432: connection refused")
+        return super().record_sets()
+
+
+def test_a_pass_whose_state_cannot_be_read_is_tried_again_and_the_loop_goes_on(
+        caplog: pytest.LogCaptureFixture) -> None:
+    clock, cache = Clock(), NodeCache()
+    cache.replace([node(n, a) for n, a in ADDRESSES.items()])
+    stack = UnreachableState(sorted(ADDRESSES.values()), clock, fail=True)
+    r = Reconciler(stack, cache, Options(debounce=2, hold_down=60, full_every=0), Metrics(), clock=clock)
+    change(r, cache, stack, "node-1", ready=False)
+    stopper = threading.Timer(1.5, r.stop.set)
+    with caplog.at_level(logging.ERROR, logger="reconciler"):
+        clock.now += 5
+        stopper.start()
+        r.run()  # the pass raises; run() logs it and stays up until stopped
+    assert [rec.getMessage() for rec in caplog.records] == [
+        "pass failed (RuntimeError: failed to load checkpoint: dial tcp 127.0.0.1:15432: connection refused); "
+        "trying again in 15s"]
+    stack.fail = False
+    run_for(r, clock, 20)
+    assert stack.addresses == ["203.0.113.12", "203.0.113.13"]
