@@ -79,11 +79,26 @@ def build(args: argparse.Namespace) -> tuple[Reconciler, Watcher]:
     return reconciler, watcher
 
 
+def once(reconciler: Reconciler, watcher: Watcher) -> int:
+    try:
+        nodes, version = watcher.source.list()
+        watcher.cache.replace(nodes)
+        log.info("node list: %d nodes at resourceVersion %s", len(nodes), version)
+        return ONCE_EXIT[reconciler.changes_pass()]
+    except Exception as exc:  # the cluster or the backend unreachable: one line and a failure
+        log.error("pass failed (%s: %s)", type(exc).__name__, " ".join(str(exc).split())[:300])
+        return 1
+
+
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s reconciler %(levelname)s %(message)s")
     args = parse(argv)
-    reconciler, watcher = build(args)
+    try:
+        reconciler, watcher = build(args)
+    except Exception as exc:  # no such stack, no backend, no kubeconfig: one line, not a traceback
+        log.error("cannot start on stack %s: %s: %s", args.stack, type(exc).__name__, " ".join(str(exc).split())[-400:])
+        return 2
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("%s: stopping (a running up finishes first)", signal.Signals(signum).name)
@@ -92,10 +107,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if args.once:
-        nodes, version = watcher.source.list()
-        watcher.cache.replace(nodes)
-        log.info("node list: %d nodes at resourceVersion %s", len(nodes), version)
-        return ONCE_EXIT[reconciler.changes_pass()]
+        return once(reconciler, watcher)
     if args.metrics_port:
         reconciler.metrics.serve(args.metrics_port, args.metrics_address)
     threading.Thread(target=watcher.run, args=(reconciler.stop,), name="node-watch", daemon=True).start()

@@ -178,3 +178,14 @@ def test_a_reconciler_killed_mid_run_leaves_the_run_to_finish_and_release_the_lo
     assert addresses(client.record_sets())["shop.origin.example.com"] == ("203.0.113.15",)
     deployment = json.loads(small.pulumi("stack", "export").stdout)["deployment"]
     assert not deployment.get("pending_operations")
+
+
+def test_a_stack_that_does_not_exist_stops_the_reconciler_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    env = {**toolchain_env(), "PULUMI_BACKEND_URL": f"file://{tmp_path}", "PULUMI_CONFIG_PASSPHRASE": "x"}
+    done = subprocess.run([sys.executable, "-m", "reconciler", "--stack", "nope", "--work-dir", str(tmp_path),
+                           "--no-policy", "--once"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.endswith("reconciler ERROR cannot start on stack nope: StackNotFoundError: code: 6 stdout: stderr: "
+                         "error: no stack named 'nope' found")
