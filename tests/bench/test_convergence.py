@@ -36,5 +36,5 @@ def test_a_short_run_converges_within_the_target_and_touches_no_rule() -> None:
     assert [e.direction for e in events] == ["removed", "added"]
     assert max(e.seconds for e in events) <= TARGET_P95
     assert all(e.edgio_calls == 0 for e in events)
-    assert events[0].vultr_writes == 1  # the record of the node that went: one DELETE
-    assert events[1].vultr_writes <= 2  # the node's record back, and the claim's marker naming it
+    # the node's record out (back), and at most the claim's marker updated to name the new set
+    assert [e.vultr_writes <= 2 for e in events] == [True, True]
