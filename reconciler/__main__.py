@@ -1,6 +1,7 @@
 """``python -m reconciler --stack STACK [--once]``: keeps the stack's origin record sets equal to
 its cluster's Ready, uncordoned node addresses (docs/reconciler.md). Exit 0 when stopped by
-SIGTERM/SIGINT; with --once: 0 done (or nothing to do), 1 the run failed, 3 no usable node."""
+SIGTERM/SIGINT; with --once: 0 done (or nothing to do), 1 the run failed, 3 no usable node, 4 the
+stack was never deployed (its first deploy is `pulumi up`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from reconciler.stack import StackClient
 from reconciler.watch import NodeCache, Watcher
 
 log = logging.getLogger("reconciler")
-ONCE_EXIT = {"none": 0, "ok": 0, "failed": 1, "stopped": 1, "keep": 3}
+ONCE_EXIT = {"none": 0, "ok": 0, "failed": 1, "stopped": 1, "keep": 3, "undeployed": 4}
 
 
 def _seconds(text: str) -> float:

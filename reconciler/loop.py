@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from reconciler.metrics import Metrics
-from reconciler.plan import FULL, KEEP, NONE, Decision, RecordSet, decide
+from reconciler.plan import FULL, KEEP, NONE, UNDEPLOYED, Decision, RecordSet, decide
 from reconciler.schedule import Schedule
 from reconciler.stack import Stopped, UpResult
 from reconciler.watch import NodeCache
@@ -21,7 +21,7 @@ log = logging.getLogger("reconciler")
 
 
 class Stack(Protocol):
-    def record_sets(self) -> list[RecordSet]: ...
+    def state(self) -> tuple[list[RecordSet], bool]: ...
     def up(self, targets: list[str] | None, stop: threading.Event) -> UpResult: ...
 
 
@@ -83,7 +83,7 @@ class Reconciler:
 
     def changes_pass(self) -> str:
         """Brings DNS to the nodes' addresses if it differs; returns what it did: ``none``,
-        ``keep``, ``held``, ``ok``, ``failed`` or ``stopped``."""
+        ``keep``, ``undeployed``, ``held``, ``ok``, ``failed`` or ``stopped``."""
         decision = self._decide()
         if decision.action == NONE:
             self.schedule.handled()
@@ -92,6 +92,10 @@ class Reconciler:
         if decision.action == KEEP:
             self._keep(decision)
             return KEEP
+        if decision.action == UNDEPLOYED:
+            self.schedule.handled()
+            log.error("nothing runs: %s", decision.reason)
+            return UNDEPLOYED
         names = [s.name for s in decision.targets] or ["(all record sets)"]
         held = self.schedule.hold_until(names)
         if held > self.clock():
@@ -117,6 +121,9 @@ class Reconciler:
             self._keep(decide([], []))
             return
         self.schedule.handled()
+        if not self.stack.state()[1]:
+            log.error("%s skipped: %s", why, decide(addresses, [], deployed=False).reason)
+            return
         self._up(Decision(FULL, (), why))
 
     def _keep(self, decision: Decision) -> None:
@@ -129,7 +136,8 @@ class Reconciler:
 
     def _decide(self) -> Decision:
         addresses, _ = self.cache.addresses(self.options.address_type)
-        return decide(addresses, self.stack.record_sets())
+        sets, deployed = self.stack.state()
+        return decide(addresses, sets, deployed=deployed)
 
     def _up(self, decision: Decision) -> UpResult | None:
         kind = decision.action

@@ -9,7 +9,7 @@ from typing import Any
 from cdn_ingress.nodes import by_record_type
 
 RECORD_SET_TYPE = "pulumi-python:dynamic/vultr:DnsRecordSet"
-NONE, KEEP, TARGETED, FULL = "none", "keep", "targeted", "full"
+NONE, KEEP, TARGETED, FULL, UNDEPLOYED = "none", "keep", "targeted", "full", "undeployed"
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class RecordSet:
 class Decision:
     action: str
     """``none`` (DNS already right), ``keep`` (no usable address: nothing runs), ``targeted`` (an
-    ``up`` of ``targets`` only) or ``full`` (an ``up`` of the whole program)."""
+    ``up`` of ``targets`` only), ``full`` (an ``up`` of the whole program) or ``undeployed`` (the
+    stack has no resources: nothing runs, its first deploy is not the reconciler's)."""
     targets: tuple[RecordSet, ...]
     reason: str
 
@@ -49,8 +50,12 @@ def record_sets(resources: Sequence[dict[str, Any]]) -> list[RecordSet]:
     return found
 
 
-def decide(desired: Sequence[str], sets: Sequence[RecordSet]) -> Decision:
-    """Which run brings the record sets to ``desired`` (the nodes' addresses, as the program reads them)."""
+def decide(desired: Sequence[str], sets: Sequence[RecordSet], *, deployed: bool = True) -> Decision:
+    """Which run brings the record sets to ``desired`` (the nodes' addresses, as the program reads
+    them); ``deployed``: the stack's state holds any resource."""
+    if not deployed:
+        return Decision(UNDEPLOYED, (), "the stack has no resources: its first deploy is `pulumi up` (make up), "
+                                        "not the reconciler's")
     if not desired:
         return Decision(KEEP, (), "no Ready, uncordoned node has an address: the records stay as they are")
     if not sets:

@@ -70,9 +70,14 @@ class StackClient:
                            static_addresses=bool(values.get("cdn-ingress:originAddresses", "").strip("[] \n")),
                            kubeconfig=values.get("kubernetes:kubeconfig"), context=values.get("kubernetes:context"))
 
-    def record_sets(self) -> list[RecordSet]:
+    def state(self) -> tuple[list[RecordSet], bool]:
+        """The record sets in the stack's state, and whether it holds any resource at all."""
         deployment = self._select().export_stack().deployment or {}
-        return record_sets(deployment.get("resources") or [])
+        resources = deployment.get("resources") or []
+        return record_sets(resources), bool(resources)
+
+    def record_sets(self) -> list[RecordSet]:
+        return self.state()[0]
 
     def up(self, targets: list[str] | None, stop: threading.Event) -> UpResult:
         """One ``up`` (of ``targets`` only, or of everything), tried again while the stack is locked."""

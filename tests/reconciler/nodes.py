@@ -41,6 +41,10 @@ class FakeStack:
     def record_sets(self) -> list[RecordSet]:
         return [RecordSet("urn:pulumi:s::p::dns$shop", "shop.origin.example.com", "A", tuple(self.addresses))]
 
+    def state(self) -> tuple[list[RecordSet], bool]:
+        sets = self.record_sets()
+        return sets, bool(sets)
+
     def up(self, targets: list[str] | None, stop: threading.Event) -> UpResult:
         self.ups.append(targets)
         self.clock.now += self.run_seconds

@@ -144,3 +144,20 @@ def test_a_pass_whose_state_cannot_be_read_is_tried_again_and_the_loop_goes_on(
     stack.fail = False
     run_for(r, clock, 20)
     assert stack.addresses == ["203.0.113.12", "203.0.113.13"]
+
+
+class NeverDeployed(FakeStack):
+    def state(self) -> tuple[list[RecordSet], bool]:
+        return [], False
+
+
+def test_a_stack_never_deployed_gets_no_run_from_events_nor_from_the_periodic_full_run() -> None:
+    clock, cache = Clock(), NodeCache()
+    cache.replace([node(n, a) for n, a in ADDRESSES.items()])
+    stack = NeverDeployed([], clock)
+    r = Reconciler(stack, cache, Options(debounce=2, hold_down=60, full_every=600), Metrics(), clock=clock)
+    change(r, cache, stack, "node-1", ready=False)
+    run_for(r, clock, 10)
+    assert r.changes_pass() == "undeployed"
+    run_for(r, clock, 600)
+    assert stack.ups == []

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.plan import FULL, KEEP, NONE, RECORD_SET_TYPE, TARGETED, RecordSet, decide, record_sets
+from reconciler.plan import FULL, KEEP, NONE, RECORD_SET_TYPE, TARGETED, UNDEPLOYED, RecordSet, decide, record_sets
 
 A = RecordSet("urn:a", "shop.origin.example.com", "A", ("203.0.113.11", "203.0.113.12"))
 AAAA = RecordSet("urn:aaaa", "shop.origin.example.com", "AAAA", ("2001:db8::1",))
@@ -23,6 +23,12 @@ B = RecordSet("urn:b", "api.origin.example.com", "A", ("203.0.113.12", "203.0.11
 def test_decide(desired: list[str], sets: list[RecordSet], action: str, targets: list[str]) -> None:
     decision = decide(desired, sets)
     assert (decision.action, [s.urn for s in decision.targets]) == (action, targets)
+
+
+def test_a_stack_never_deployed_is_left_to_its_first_deploy() -> None:
+    decision = decide(["203.0.113.11"], [], deployed=False)
+    assert (decision.action, decision.reason) == (
+        UNDEPLOYED, "the stack has no resources: its first deploy is `pulumi up` (make up), not the reconciler's")
 
 
 def test_no_usable_node_keeps_the_records_and_says_why() -> None:
