@@ -109,7 +109,7 @@ bench: venv ## Benchmarks under the real CLI (the providers directly without the
 	{ cat .run/bench-small.md; echo; echo ---; echo; cat .run/bench-large.md; } >bench/RESULTS.md
 
 bench-convergence: venv ## Node change to DNS with the reconciler running, 20 events, file backend and PostgreSQL; bench/CONVERGENCE.md
-	$(PY) -m bench.convergence --events 20 --backends file,postgres --output bench/CONVERGENCE.md
+	$(PY) -m bench.convergence --events 20 --replace --backends file,postgres --output bench/CONVERGENCE.md
 
 bench-baseline: venv ## The original demo's calls at N = 100 beside ours (it waits out each deploy in turn: about 75 minutes); bench/BASELINE-100.md
 	$(PY) -m bench --driver providers --routes 100 --foreign 0 --pending-seconds 30 --baseline-up-to 100 --output bench/BASELINE-100.md

@@ -54,8 +54,9 @@ def table(results: dict[str, list[Event]], command: str, notes: list[str]) -> st
              "| backend | direction | events | median s | p95 s | max s | Vultr reads / writes per event "
              "| Edgio calls per event |", "|---|---|---|---|---|---|---|---|"]
     for backend, events in results.items():
-        for direction in ("removed", "added", "all"):
-            chosen = [e for e in events if direction in ("all", e.direction)]
+        for direction in ("removed", "added", "all", "replaced", "restored"):
+            chosen = [e for e in events if direction == e.direction or (direction == "all" and
+                                                                         e.direction in ("removed", "added"))]
             if not chosen:
                 continue
             lines.append(f"| {backend} | {direction} | {_row(chosen)} |")
@@ -121,17 +122,33 @@ class Convergence:
         return text.count(" up done ") + text.count(" up FAILED ")
 
     def event(self, ready: bool) -> Event:
+        return self._measure("added" if ready else "removed", lambda: self._flip(ready),
+                             lambda: (ADDRESS in self.addresses()) == ready)
+
+    def _measure(self, direction: str, change: Callable[[], float], done: Callable[[], bool]) -> Event:
         for vendor in ("vultr", "edgio"):
             self.bench.emulators.admin(vendor, "DELETE", "calls")
         runs = self.runs_done()
-        started = self._flip(ready)
-        wait_until(f"{ADDRESS} {'in' if ready else 'out of'} the zone", lambda: (ADDRESS in self.addresses()) == ready,
-                   120)
+        started = change()
+        wait_until(f"the zone after '{direction}'", done, 120)
         seconds = time.monotonic() - started
         wait_until("the reconciler's run to end", lambda: self.runs_done() > runs, 120)
         vultr, edgio = self.bench.emulators.calls("vultr"), self.bench.emulators.calls("edgio")
-        return Event("added" if ready else "removed", seconds, sum(c["method"] == "GET" for c in vultr),
+        return Event(direction, seconds, sum(c["method"] == "GET" for c in vultr),
                      sum(c["method"] != "GET" for c in vultr), len(edgio))
+
+    def replace(self, restore: bool) -> Event:
+        """node-1 replaced by node-4 (tools/nodes.py replace), or the three nodes restored (ensure);
+        timed from the command's end (the last node change) to the zone holding the new set."""
+        args = ["ensure"] if restore else ["replace", "node-1", "node-4", "203.0.113.14"]
+        wanted = {"203.0.113.11", "203.0.113.12", ADDRESS} if restore else {"203.0.113.12", ADDRESS, "203.0.113.14"}
+        return self._measure("restored" if restore else "replaced", lambda: self._nodes(*args),
+                             lambda: self.addresses() == wanted)
+
+    def _nodes(self, *args: str) -> float:
+        subprocess.run([sys.executable, str(ROOT / "tools" / "nodes.py"), "--kubeconfig", self.kubeconfig, *args],
+                       check=True, capture_output=True, timeout=120)
+        return time.monotonic()
 
     def _flip(self, ready: bool) -> float:
         """Write the Ready condition (kwok lets go of a NotReady node, and takes a Ready one back)."""
@@ -181,8 +198,10 @@ def running(bench: Bench, backend: str, debounce: float, hold_down: float) -> It
         conv.close()
 
 
-def measure(bench: Bench, backend: str, events: int, *, debounce: float, hold_down: float) -> list[Event]:
-    """``events`` node changes, alternately NotReady and Ready again, each waited out."""
+def measure(bench: Bench, backend: str, events: int, *, debounce: float, hold_down: float,
+            replace: bool = False) -> list[Event]:
+    """``events`` node changes, alternately NotReady and Ready again, each waited out; with
+    ``replace``, then node-1 replaced by node-4 and the nodes restored."""
     bench.prepare(Conditions(latency_ms=30.0, pending_seconds=1.0, foreign=0))
     found: list[Event] = []
     with running(bench, backend, debounce, hold_down) as conv:
@@ -191,6 +210,9 @@ def measure(bench: Bench, backend: str, events: int, *, debounce: float, hold_do
             print(f"{backend} event {i + 1}/{events}: {found[-1]}", file=sys.stderr, flush=True)
         if events % 2:
             conv.event(ready=True)
+        if replace:
+            found += [conv.replace(restore=False), conv.replace(restore=True)]
+            print(f"{backend} replaced and restored: {found[-2:]}", file=sys.stderr, flush=True)
     return found
 
 
@@ -201,6 +223,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--debounce", type=float, default=1.0, help="the reconciler's --debounce (default 1)")
     p.add_argument("--hold-down", type=float, default=0.0,
                    help="the reconciler's --hold-down (default 0: every event is measured, not damped)")
+    p.add_argument("--replace", action="store_true", help="also node-1 replaced by node-4, then the nodes restored")
     p.add_argument("--output", type=Path, default=RESULTS, help="Markdown written (default bench/CONVERGENCE.md)")
     args = p.parse_args(argv)
     args.backends = [b for b in args.backends.split(",") if b]
@@ -214,14 +237,16 @@ def main(argv: list[str]) -> int:
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
     bench = Bench()
     try:
-        results = {b: measure(bench, b, args.events, debounce=args.debounce, hold_down=args.hold_down)
-                   for b in args.backends}
+        results = {b: measure(bench, b, args.events, debounce=args.debounce, hold_down=args.hold_down,
+                              replace=args.replace) for b in args.backends}
     finally:
         bench.close()
     text = table(results, "python -m bench.convergence " + " ".join(argv), [
         f"{NODE} ({ADDRESS}) of the local kwok cluster goes NotReady then Ready again, alternately; the time runs "
         "from the Ready condition written to the API server to the Vultr emulator's zone listing without / with "
-        "the address (polled every 0.1 s)",
+        "the address (polled every 0.1 s); 'all' is both",
+        "replaced: node-4 (203.0.113.14) joins and node-1 leaves (tools/nodes.py replace); restored: node-4 leaves "
+        "and node-1 joins again (tools/nodes.py ensure); timed from the command's end to the zone holding the new set",
         f"reconciler --debounce {args.debounce:g} --hold-down {args.hold_down:g}; one origin name (one Service, "
         "one Ingress of one path); 30 ms added to every vendor call; target p95 <= "
         f"{TARGET_P95:g} s (the Pulumi Kubernetes Operator's floor is its 60 s resync)",
