@@ -23,6 +23,7 @@ from reconciler.plan import RecordSet, record_sets
 from reconciler.worker import LOCKED
 
 log = logging.getLogger("reconciler")
+KEEP_LOGS = 50
 _HOLDER = re.compile(r"created by (?P<who>\S+@(?P<host>\S+)) \(pid (?P<pid>\d+)\)")
 
 
@@ -113,7 +114,22 @@ class StackClient:
             result: dict[str, Any] = json.loads(Path(f"{base}.result.json").read_text())
         except (OSError, ValueError):
             result = {"ok": False, "detail": f"the run ended (exit {code}) without a result; see {base}.log"}
+        for done in (f"{base}.request.json", f"{base}.result.json"):
+            Path(done).unlink(missing_ok=True)
+        prune(self.log_dir, self.stack.replace("/", "_"), keep=KEEP_LOGS)
         return code, result, time.monotonic() - started
+
+
+def prune(log_dir: Path, stack: str, *, keep: int) -> None:
+    """Only the newest ``keep`` run logs of the stack stay (a reconciler runs for months)."""
+    def age(path: Path) -> tuple[int, int]:
+        run = path.stem.rsplit("-", 1)[-1]
+        return path.stat().st_mtime_ns, int(run) if run.isdigit() else 0
+
+    mine = re.compile(re.escape(stack) + r"-\d+-\d+\.log")
+    logs = sorted((p for p in log_dir.glob(f"{stack}-*.log") if mine.fullmatch(p.name)), key=age)
+    for old in logs[:-keep]:
+        old.unlink(missing_ok=True)
 
 
 def _wait(worker: subprocess.Popen[bytes]) -> int:

@@ -60,3 +60,15 @@ def test_the_lock_holder_is_named_and_a_dead_local_holder_called_stale() -> None
     import socket
     local = LOCK_TEXT.replace("elsewhere", socket.gethostname()).replace("2506", "999999999")
     assert holder(local).endswith("pid 999999999, NOT RUNNING: a stale lock; clear it by hand as docs/team.md says)")
+
+
+def test_only_the_last_run_logs_are_kept(tmp_path: Path) -> None:
+    from reconciler.stack import prune
+
+    for n in range(1, 8):
+        (tmp_path / f"prod-42-{n}.log").write_text(str(n))
+    for other in ("other-42-1.log", "prod-eu-42-1.log"):
+        (tmp_path / other).write_text("another stack's")
+    prune(tmp_path, "prod", keep=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other-42-1.log", "prod-42-5.log", "prod-42-6.log",
+                                                          "prod-42-7.log", "prod-eu-42-1.log"]
