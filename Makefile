@@ -4,10 +4,10 @@ PYTHON ?= python3
 VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-TYPED := vultr_provider edgio_provider cloudflare_provider restkit cdn_ingress emulators bench preview fleet
+TYPED := vultr_provider edgio_provider cloudflare_provider restkit cdn_ingress emulators bench preview fleet reconciler
 
 .PHONY: help venv toolchain cluster cluster-stop emulators emulators-stop up preview refresh destroy \
-        export-state test test-unit test-e2e lint bench bench-baseline clean-local
+        export-state test test-unit test-e2e lint bench bench-baseline bench-convergence clean-local
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -67,6 +67,17 @@ fleet: venv ## Preview (FLEET=up: update) STACKS="a b c" in parallel, FLEET_WORK
 	  $(if $(filter postgres,$(BACKEND)),scripts/backend.sh start && eval "$$(scripts/backend.sh env)" &&) \
 	  $(PY) -m fleet $(FLEET) --workers $(FLEET_WORKERS) $(STACKS)
 
+# The origin reconciler (docs/reconciler.md): node changes reach DNS in seconds.
+.PHONY: watch
+WATCH_STACK = $(or $(STACK),local)
+
+watch: venv ## Keep STACK's (default local) origin records equal to its Ready nodes; BACKEND=postgres, WATCH_ARGS=--once
+	source tools/env.sh && export PULUMI_BACKEND_URL=$${PULUMI_BACKEND_URL:-file://$(CURDIR)/.state} && \
+	  $(if $(filter postgres,$(BACKEND)),scripts/backend.sh start && eval "$$(scripts/backend.sh env)" &&) \
+	  $(if $(filter local,$(WATCH_STACK)),scripts/local-stack.sh emulators && eval "$$(scripts/local-stack.sh env)" && \
+	    export PULUMI_CONFIG_PASSPHRASE=$${PULUMI_CONFIG_PASSPHRASE:-cdn-ingress-local} &&) \
+	  exec $(PY) -m reconciler --stack $(WATCH_STACK) $(WATCH_ARGS)
+
 test: venv ## All tests; the end-to-end ones run when the toolchain is built (they say so when not)
 	$(PY) -m pytest
 
@@ -96,6 +107,9 @@ bench: venv ## Benchmarks under the real CLI (the providers directly without the
 	$(PY) -m bench --routes 1,10 --foreign 0,5000 --pending-seconds 5 --output .run/bench-small.md
 	$(PY) -m bench --routes 100,300 --foreign 0,5000 --pending-seconds 30 --no-baseline --output .run/bench-large.md
 	{ cat .run/bench-small.md; echo; echo ---; echo; cat .run/bench-large.md; } >bench/RESULTS.md
+
+bench-convergence: venv ## Node change to DNS with the reconciler running, 20 events, file backend and PostgreSQL; bench/CONVERGENCE.md
+	$(PY) -m bench.convergence --events 20 --replace --backends file,postgres --output bench/CONVERGENCE.md
 
 bench-baseline: venv ## The original demo's calls at N = 100 beside ours (it waits out each deploy in turn: about 75 minutes); bench/BASELINE-100.md
 	$(PY) -m bench --driver providers --routes 100 --foreign 0 --pending-seconds 30 --baseline-up-to 100 --output bench/BASELINE-100.md
