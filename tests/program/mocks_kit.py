@@ -38,6 +38,8 @@ class Recorder(pulumi.runtime.Mocks):
         self.registered: list[pulumi.runtime.MockResourceArgs] = []
         self.dependencies: dict[tuple[str, str], list[str]] = {}  # (type, name) -> URNs it depends on
         self.secret_outputs: dict[tuple[str, str], list[str]] = {}  # (type, name) -> additionalSecretOutputs
+        self.parents: dict[tuple[str, str], str] = {}  # (type, name) -> the parent's URN
+        self.options: dict[tuple[str, str], dict[str, Any]] = {}  # (type, name) -> protect, retainOnDelete
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.registered.append(args)
@@ -77,6 +79,9 @@ class RecordingMonitor(MockMonitor):
         key = (request.type, request.name)
         self.recorder.dependencies[key] = sorted(request.dependencies)
         self.recorder.secret_outputs[key] = sorted(request.additionalSecretOutputs)
+        self.recorder.parents[key] = request.parent
+        self.recorder.options[key] = {"protect": bool(request.protect),
+                                      "retain_on_delete": bool(request.retainOnDelete)}
         return super().RegisterResource(request)
 
 
