@@ -205,3 +205,18 @@ def test_a_bad_cdn_value_is_refused(tmp_path: Path) -> None:
 def test_an_edgio_stack_still_needs_its_shortname(tmp_path: Path) -> None:
     with pytest.raises(pulumi.RunError, match=r"cdn-ingress:edgioShortname=\(missing\)"):
         run_program(write(tmp_path / "m", files_with(shop("/api"))), edgioShortname="")
+
+
+def test_the_local_cloudflare_stack_plans_its_routes() -> None:
+    """stacks/Pulumi.local-cloudflare.yaml with its manifests: no refusal, two Origin Rules."""
+    import yaml
+
+    from tests.program.mocks_kit import ROOT
+
+    config = yaml.safe_load((ROOT / "stacks/Pulumi.local-cloudflare.yaml").read_text())["config"]
+    plain = {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("cdn-ingress:")}
+    manifests = ROOT / plain.pop("manifestsPath")
+    result = run_program(manifests, other_config={"cloudflare:zoneName": config["cloudflare:zoneName"]},
+                         edgioShortname="", **plain)
+    assert sorted(by_name(result, CF_RULE)) == ["shop.example.net/bob", "shop.example.net/mark/and/fred"]
+    assert sorted(by_name(result, CF_RECORD)) == ["alias/default/pywai-inline-service", "host/shop.example.net"]
