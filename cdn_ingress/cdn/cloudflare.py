@@ -26,7 +26,8 @@ class Cloudflare:
 
     def publish(self, wiring: Wiring, routes: list[Route]) -> Published:
         published = Published()
-        aliases = {(r.backend.namespace, r.backend.service): self._alias(wiring, r.backend) for r in routes}
+        backends = {(r.backend.namespace, r.backend.service): r.backend for r in routes}  # each once
+        aliases = {key: self._alias(wiring, backend) for key, backend in backends.items()}
         hosts = {host: self._host(wiring, host, routes, aliases) for host in dict.fromkeys(r.host for r in routes)}
         published.records = [*aliases.values(), *hosts.values()]
         for route in routes:

@@ -220,3 +220,10 @@ def test_the_local_cloudflare_stack_plans_its_routes() -> None:
                          edgioShortname="", **plain)
     assert sorted(by_name(result, CF_RULE)) == ["shop.example.net/bob", "shop.example.net/mark/and/fred"]
     assert sorted(by_name(result, CF_RECORD)) == ["alias/default/pywai-inline-service", "host/shop.example.net"]
+
+
+def test_each_record_is_registered_once_however_many_routes_use_it(tmp_path: Path) -> None:
+    """Two resources of one name are a duplicate URN for the engine (the mocks do not refuse them)."""
+    result = run(tmp_path, shop("/", "/api", "/web"))
+    names = [r.name for r in result.mocks.of_type(CF_RECORD)]
+    assert sorted(names) == ["alias/default/pywai-inline-service", f"host/{HOST}"]
