@@ -85,6 +85,8 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:
         key = (request.type, request.name)
+        if key in self.recorder.urns:  # the engine refuses a second resource of one URN; the SDK's mock does not
+            raise AssertionError(f"duplicate resource URN: {request.type} {request.name!r}")
         self.recorder.dependencies[key] = sorted(request.dependencies)
         self.recorder.secret_outputs[key] = sorted(request.additionalSecretOutputs)
         self.recorder.parents[key] = request.parent
