@@ -111,6 +111,24 @@ def test_second_up_changes_nothing(cf_project: Project) -> None:
     cf_project.pulumi("preview", "--expect-no-changes")
 
 
+def test_preview_comment_names_the_origin_rules_and_their_origin(cf_project: Project) -> None:
+    """A real event log of a Cloudflare stack, rendered: a path moved is one Origin Rule gone and
+    one made, each with the Vultr origin behind its alias."""
+    from preview import Target, load, render
+    from preview.md import ADD
+
+    cf_project.write_manifest("pywai-ingress.yaml", [_ingress(["/bob", "/market"])])
+    _, log = cf_project.preview_events()
+    text = render(load(log), Target("cdn-ingress", "e2e-cf"))
+    assert f"🔀 `{HOST}/mark` → `{HOST}/market`: path changed (same origin `{ORIGIN}:" in text
+    cf_project.write_manifest("pywai-ingress.yaml", [_ingress(["/bob", "/mark", "/new"])])
+    _, log = cf_project.preview_events()
+    text = render(load(log), Target("cdn-ingress", "e2e-cf"))
+    assert f"{ADD} `{HOST}/new` will be served by the CDN from `{ORIGIN}:" in text
+    assert "(Cloudflare Origin Rule, prefix match, via alias" in text
+    cf_project.write_manifest("pywai-ingress.yaml", [_ingress(["/bob", "/mark"])])
+
+
 def test_destroy_removes_records_and_rules(cf_project: Project, cf_cloud: Emulators) -> None:
     cf_project.pulumi("destroy", "--yes")
     assert records(cf_cloud) == {}
