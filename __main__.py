@@ -17,7 +17,8 @@ try:
     settings = load_settings()
     cdn = cdn_for(settings)
     deployment_plan = plan(load_documents(Path(settings.manifests_path)), settings.ingress_class,
-                           default_host=settings.default_host, refuse=cdn.refusals)
+                           default_host=settings.default_host, refuse=cdn.refusals,
+                           exact_paths=cdn.exact_paths)
     shared = shared_origins(deployment_plan, default=settings.shared_origins)
     addresses = origin_addresses(settings, deployment_plan)
 except pulumi.RunError as error:  # the user's input: the message alone, and nothing registered

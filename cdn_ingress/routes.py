@@ -90,10 +90,11 @@ def check_unique(routes: list[Route], findings: Findings) -> None:
 
 
 def plan(documents: list[Document], ingress_class: str = DEFAULT_CLASS, *, default_host: str | None = None,
-         refuse: Callable[[list[Route]], list[Problem]] | None = None) -> Plan:
+         refuse: Callable[[list[Route]], list[Problem]] | None = None, exact_paths: bool = False) -> Plan:
     """Validate the documents and derive the CDN routes; raises ManifestError on any problem,
-    with those ``refuse`` finds in the routes (what the stack's CDN cannot serve)."""
-    findings = Findings()
+    with those ``refuse`` finds in the routes (what the stack's CDN cannot serve). ``exact_paths``:
+    the CDN matches an Exact path exactly, so no warning calls it a prefix."""
+    findings = Findings(exact_paths=exact_paths)
     check_objects(documents, findings)
     ingresses = IngressSource(documents, findings, ingress_class=ingress_class, default_host=default_host)
     httproutes = HTTPRouteSource(documents, findings, Services(documents, findings), default_host=default_host)

@@ -69,6 +69,8 @@ class Published:
 class Cdn(Protocol):
     """One CDN vendor behind the seam."""
 
+    exact_paths: bool  # an Exact path is matched exactly (else it is published as a prefix)
+
     def refusals(self, routes: list[Route]) -> list[Problem]:
         """What the routes ask that this CDN cannot serve, each naming file, object and field."""
 

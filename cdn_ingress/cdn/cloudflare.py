@@ -18,6 +18,8 @@ from cloudflare_provider import DnsRecord, DnsRecordArgs, OriginRule, OriginRule
 
 
 class Cloudflare:
+    exact_paths = True  # an Origin Rule's expression can match one path exactly
+
     def __init__(self, zone: str) -> None:
         self.zone = zone
 

@@ -18,6 +18,8 @@ from edgio_provider import DeliveryRule, DeliveryRuleArgs, RuleDeployment
 class Edgio:
     """Serves every route option the sources produce: nothing to refuse."""
 
+    exact_paths = False  # a Delivery Rule matches by prefix
+
     def refusals(self, routes: list[Route]) -> list[Problem]:
         return []
 
