@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# LOCAL_STACK=local-cloudflare: up / preview / refresh / destroy / emulators on the Cloudflare stack.
+export LOCAL_STACK
 TYPED := vultr_provider edgio_provider cloudflare_provider restkit cdn_ingress emulators bench preview fleet reconciler
 
 .PHONY: help venv toolchain cluster cluster-stop emulators emulators-stop up preview refresh destroy \

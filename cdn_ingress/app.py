@@ -1,50 +1,39 @@
 """The component that wires Kubernetes outputs into the DNS and CDN resources.
 
 Per backend Service: the origin name ``<service>.<origin-domain>``, a ``DnsRecordSet`` of A records
-for the IPv4 origin addresses and one of AAAA records for the IPv6 ones. Per Ingress host + path:
-one ``DeliveryRule`` to that name and the Service's NodePort, created once the sets exist.
-Per CDN Ingress: one ``IngressStatus`` once its rules exist.
+for the IPv4 origin addresses and one of AAAA records for the IPv6 ones. Per host + path: the rule
+of the stack's CDN (cdn_ingress/cdn/) to that name and the Service's NodePort, created once the
+sets exist. Per route object: its status once its rules exist (and have deployed, where the CDN
+deploys).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
 from cdn_ingress import kube
+from cdn_ingress.cdn import Cdn, Origin, Wiring, cdn_for
 from cdn_ingress.identity import StackIdentity
 from cdn_ingress.nodes import by_record_type
 from cdn_ingress.route_status import GatewayApiStatus
-from cdn_ingress.routes import Plan, Route
+from cdn_ingress.routes import Plan
 from cdn_ingress.settings import Settings
 from cdn_ingress.sources.httproute import RouteStatus
 from cdn_ingress.status import IngressStatus
-from edgio_provider import DeliveryRule, DeliveryRuleArgs, RuleDeployment
 from vultr_provider import DnsRecordSet, DnsRecordSetArgs
 
 COMPONENT_TYPE = "cdn-ingress:index:CdnIngressApp"
-
-
-@dataclass(frozen=True)
-class Origin:
-    """The origin name of one backend Service: its A set, its AAAA set, or both."""
-
-    sets: tuple[DnsRecordSet, ...]
-
-    @property
-    def fqdn(self) -> pulumi.Output[str]:
-        """The name, depending on every set: a rule is only created once all of them exist."""
-        return pulumi.Output.all(*[s.fqdn for s in self.sets]).apply(lambda names: str(names[0]))
+__all__ = ["COMPONENT_TYPE", "CdnIngressApp", "Origin"]
 
 
 class CdnIngressApp(pulumi.ComponentResource):
     routes: pulumi.Output[dict[str, Any]]
 
     def __init__(self, name: str, *, plan: Plan, settings: Settings, origin_addresses: Sequence[str],
-                 shared: Mapping[tuple[str, str], int] | None = None,
+                 shared: Mapping[tuple[str, str], int] | None = None, cdn: Cdn | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(COMPONENT_TYPE, name, None, opts)
         self._settings = settings
@@ -61,9 +50,12 @@ class CdnIngressApp(pulumi.ComponentResource):
         }
         # A stack that only contributes origin addresses to names another stack routes to has no rule.
         routes = plan.routes if settings.manage_rules else []
-        self.rules = {route.key: self._rule(route) for route in routes}
-        self.deployments = {id(doc): self._deployment(doc, plan) for doc in plan.cdn_ingresses
-                            if settings.wait_for_deploy and settings.manage_rules}
+        self.cdn = cdn or cdn_for(settings)
+        wiring = Wiring(settings, self._owner, self.objects, self.origins, self._vendor_options, self)
+        published = self.cdn.publish(wiring, routes)
+        self.rules, self.records = published.rules, published.records
+        self.deployments = {id(doc): d for doc in plan.cdn_ingresses if settings.manage_rules
+                            for d in [self.cdn.deployment(wiring, doc, self._rules_of(doc, plan))] if d is not None}
         self.statuses: list[pulumi.Resource] = []
         if settings.write_ingress_status and settings.manage_rules:
             self.statuses = [self._status(doc, plan) for doc in plan.cdn_ingresses if doc.kind == "Ingress"]
@@ -71,9 +63,9 @@ class CdnIngressApp(pulumi.ComponentResource):
             self.statuses += [self._gateway_status(key, hosts, plan) for key, hosts in plan.gateway_hosts.items()]
         self.routes = pulumi.Output.all(**{
             route.key: pulumi.Output.all(
-                published_url=self.rules[route.key].published_url,
+                published_url=published.urls[route.key],
                 origin=self.origins[(route.backend.namespace, route.backend.service)].fqdn,
-                rule_uuid=self.rules[route.key].uuid,
+                **published.ids[route.key],
             )
             for route in routes
         })
@@ -100,46 +92,13 @@ class CdnIngressApp(pulumi.ComponentResource):
         name = f"{namespace}/{service}" if record_type == "A" else f"{namespace}/{service}/{record_type}"
         return DnsRecordSet(name, args, self._vendor_options())
 
-    def _rule(self, route: Route) -> DeliveryRule:
-        backend, options = route.backend, route.options
-        svc = self._object("Service", backend.namespace, backend.service)
-        ingress = self._object(route.ingress.kind, route.ingress.namespace, route.ingress.name)
-        index = backend.port_index
-        node_port = svc.spec.apply(lambda spec: spec["ports"][index].get("nodePort"))
-        args = DeliveryRuleArgs(
-            shortname=options.shortname or self._settings.shortname,
-            published_hostname=route.host,
-            published_path=route.path,
-            # The name from the Service, known in preview: a record set update (its outputs unknown
-            # until it runs) must not show every rule of that origin as changing.
-            source_hostname=svc.metadata.apply(lambda m: f"{m['name']}.{self._settings.origin_domain}"),
-            source_port=node_port,
-            source_path=options.source_path or route.path,
-            published_protocols=list(options.published_protocols),
-            source_protocol=options.source_protocol,
-            profile_name=options.profile or self._settings.profile,
-            options=[dict(option) for option in options.options],
-            adopt=self._settings.adopt_existing,
-            owner=self._owner,
-        )
-        origin = self.origins[(backend.namespace, backend.service)]
-        return DeliveryRule(route.key, args, self._vendor_options(depends_on=[ingress, *origin.sets]))
-
     def _vendor_options(self, **extra: Any) -> pulumi.ResourceOptions:
         """Objects that live at a vendor take the stack's deletion safety (protect, retainOnDelete)."""
         return pulumi.ResourceOptions(parent=self, protect=self._settings.protect,
                                       retain_on_delete=self._settings.retain_on_delete, **extra)
 
-    def _deployment(self, doc: Any, plan: Plan) -> RuleDeployment:
-        """Waits for the Ingress's rules together: no rule write holds a worker while it deploys."""
-        rules = [self.rules[route.key] for route in plan.routes if route.ingress is doc]
-        entries = [pulumi.Output.all(uuid=r.uuid, version=r.version, shortname=r.shortname,
-                                     label=r.published_url) for r in rules]
-        # An Ingress keeps the name it always had; other kinds say theirs (an HTTPRoute may share a name).
-        name = kube.resource_name(doc) if doc.kind == "Ingress" else f"{doc.kind}/{kube.resource_name(doc)}"
-        return RuleDeployment(name, rules=pulumi.Output.all(*entries),
-                              timeout_seconds=self._settings.deploy_timeout_seconds,
-                              opts=pulumi.ResourceOptions(parent=self))
+    def _rules_of(self, doc: Any, plan: Plan) -> list[pulumi.CustomResource]:
+        return [self.rules[route.key] for route in plan.routes if route.ingress is doc]
 
     def _status(self, doc: Any, plan: Plan) -> IngressStatus:
         ingress = self._object("Ingress", doc.namespace, doc.name)

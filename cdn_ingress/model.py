@@ -61,6 +61,7 @@ class Findings:
 
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    exact_paths: bool = False  # the stack's CDN matches an Exact path exactly (no "served as a prefix" loss)
 
     def refuse(self, doc: Document, at: str, value: Any, allowed: str) -> None:
         self.problems.append(Problem(doc.file, doc.label, at, value, allowed))

@@ -8,6 +8,7 @@ with a loss) travel in the ``Plan`` for the program to show.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cdn_ingress.errors import ManifestError, Problem
@@ -88,15 +89,18 @@ def check_unique(routes: list[Route], findings: Findings) -> None:
                             "origin names are <service>.<origin-domain>, so they must differ")
 
 
-def plan(documents: list[Document], ingress_class: str = DEFAULT_CLASS, *, default_host: str | None = None
-         ) -> Plan:
-    """Validate the documents and derive the CDN routes; raises ManifestError on any problem."""
-    findings = Findings()
+def plan(documents: list[Document], ingress_class: str = DEFAULT_CLASS, *, default_host: str | None = None,
+         refuse: Callable[[list[Route]], list[Problem]] | None = None, exact_paths: bool = False) -> Plan:
+    """Validate the documents and derive the CDN routes; raises ManifestError on any problem,
+    with those ``refuse`` finds in the routes (what the stack's CDN cannot serve). ``exact_paths``:
+    the CDN matches an Exact path exactly, so no warning calls it a prefix."""
+    findings = Findings(exact_paths=exact_paths)
     check_objects(documents, findings)
     ingresses = IngressSource(documents, findings, ingress_class=ingress_class, default_host=default_host)
     httproutes = HTTPRouteSource(documents, findings, Services(documents, findings), default_host=default_host)
     routes = ingresses.routes() + httproutes.routes()
     check_unique(routes, findings)
+    findings.problems += refuse(routes) if refuse else []
     if findings.problems:
         raise ManifestError(findings.problems)
     declared = [ingresses.declared_as.get(id(doc), doc) for doc in documents]

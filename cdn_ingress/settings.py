@@ -14,6 +14,7 @@ from cdn_ingress.errors import MISSING, ManifestError, Problem
 from cdn_ingress.model import is_fqdn
 
 ADDRESS_TYPES = ("ExternalIP", "InternalIP")
+CDNS = ("edgio", "cloudflare")  # cdn-ingress:cdn; the vendor code behind each is in cdn_ingress/cdn/
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Settings:
     manage_rules: bool  # false: this stack contributes origin addresses only, another one owns the rules
     kubeconfig: str | None = field(repr=False)  # the Kubernetes provider's: a path or the content
     kube_context: str | None
+    cdn: str = "edgio"  # the CDN the routes go to (cdn_ingress/cdn/)
+    cloudflare_zone: str = ""  # cloudflare:zoneName: the zone of the published hosts and origin aliases
 
 
 def _problem(key: str, value: Any, allowed: str) -> Problem:
@@ -68,6 +71,8 @@ def load_settings(config: pulumi.Config | None = None) -> Settings:
         manage_rules=read.boolean("manageRules", True),
         kubeconfig=kubernetes.get("kubeconfig"),
         kube_context=kubernetes.get("context"),
+        cdn=(config.get("cdn") or "edgio").strip(),
+        cloudflare_zone=(pulumi.Config("cloudflare").get("zoneName") or "").strip().rstrip(".").lower(),
     )
     problems = read.problems + _check(settings)
     if problems:
@@ -80,9 +85,7 @@ def _check(s: Settings) -> list[Problem]:
     if not is_fqdn(s.origin_domain):
         problems.append(_problem("cdn-ingress:originDomain", s.origin_domain or MISSING,
                                  "must be the FQDN of a Vultr DNS zone you own, e.g. 'origin.example.com'"))
-    if not s.shortname:
-        problems.append(_problem("cdn-ingress:edgioShortname", MISSING,
-                                 "must name the Edgio account (shortname) the rules live in"))
+    problems += _check_cdn(s)
     if s.default_host is not None and not is_fqdn(s.default_host):
         problems.append(_problem("cdn-ingress:defaultHost", s.default_host,
                                  "must be a lower-case FQDN the CDN publishes, e.g. 'www.acme.s.llnwi.net'"))
@@ -98,6 +101,19 @@ def _check(s: Settings) -> list[Problem]:
         problems.append(_problem("cdn-ingress:originAddresses", list(s.origin_addresses),
                                  "must be a list of IP address strings"))
     return problems
+
+
+def _check_cdn(s: Settings) -> list[Problem]:
+    if s.cdn not in CDNS:
+        return [_problem("cdn-ingress:cdn", s.cdn, f"must be one of {list(CDNS)}")]
+    if s.cdn == "edgio" and not s.shortname:
+        return [_problem("cdn-ingress:edgioShortname", MISSING,
+                         "must name the Edgio account (shortname) the rules live in")]
+    if s.cdn == "cloudflare" and not is_fqdn(s.cloudflare_zone):
+        return [_problem("cloudflare:zoneName", s.cloudflare_zone or MISSING,
+                         "a Cloudflare stack needs the name of its zone (e.g. 'example.com'), also when "
+                         "cloudflare:zoneId is set: the published hosts and the origin aliases are names of it")]
+    return []
 
 
 class _Reader:

@@ -8,6 +8,10 @@ from preview.events import Step
 
 DNS_TYPE = "pulumi-python:dynamic/vultr:DnsRecordSet"
 CDN_TYPE = "pulumi-python:dynamic/edgio:DeliveryRule"
+ORIGIN_RULE_TYPE = "pulumi-python:dynamic/cloudflare:OriginRule"  # the CDN rule of a Cloudflare stack
+CLOUDFLARE_DNS_TYPE = "pulumi-python:dynamic/cloudflare:DnsRecord"  # a published host or an origin alias
+CDN_TYPES = (CDN_TYPE, ORIGIN_RULE_TYPE)
+VENDOR_OF = {CDN_TYPE: "Edgio", ORIGIN_RULE_TYPE: "Cloudflare", DNS_TYPE: "Vultr", CLOUDFLARE_DNS_TYPE: "Cloudflare"}
 STATUS_TYPE = "pulumi-python:dynamic/cdn:IngressStatus"
 ROUTE_STATUS_TYPE = "pulumi-python:dynamic/cdn:GatewayApiStatus"  # an HTTPRoute's or a Gateway's status
 # Ops that count as changes, and the column each falls in.
@@ -25,15 +29,15 @@ class Kind(Enum):
 
     @property
     def vendor(self) -> bool:
-        """Objects that live at a vendor (Vultr, Edgio): the ones protect and the gate guard."""
+        """Objects that live at a vendor (Vultr, Edgio, Cloudflare): the ones protect and the gate guard."""
         return self in (Kind.DNS, Kind.CDN)
 
 
 def kind_of(step: Step) -> Kind | None:
     """None for the engine's own bookkeeping: the stack, providers and components."""
-    if step.type == DNS_TYPE:
+    if step.type in (DNS_TYPE, CLOUDFLARE_DNS_TYPE):
         return Kind.DNS
-    if step.type == CDN_TYPE:
+    if step.type in CDN_TYPES:
         return Kind.CDN
     if step.type in (STATUS_TYPE, ROUTE_STATUS_TYPE):
         return Kind.STATUS

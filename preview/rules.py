@@ -1,4 +1,7 @@
-"""A CDN rule's inputs in the program's terms: route, origin target, protocols, and what changed."""
+"""A CDN rule's inputs in the program's terms: route, origin target, protocols, and what changed.
+
+An Edgio ``DeliveryRule`` is read as logged; a Cloudflare ``OriginRule`` is first put in the same
+terms (``as_route_inputs``), its origin being the name its in-zone alias points to."""
 
 from __future__ import annotations
 
@@ -10,6 +13,21 @@ from preview.values import is_known
 
 def _text(value: Any) -> str:
     return str(value) if is_known(value) else repr(value)
+
+
+_ORIGIN_RULE_KEYS = {"host": "published_hostname", "path": "published_path", "origin_port": "source_port"}
+
+
+def as_route_inputs(inputs: Mapping[str, Any] | None, aliases: Mapping[str, str]) -> dict[str, Any] | None:
+    """An Origin Rule's inputs under the Delivery Rule's names: host, path, origin (the Vultr name
+    behind the alias when the plan shows the alias record) and port; ``via`` keeps the alias."""
+    if inputs is None:
+        return None
+    out = {_ORIGIN_RULE_KEYS.get(k, k): v for k, v in inputs.items()}
+    alias = inputs.get("origin_host")
+    origin = aliases.get(alias) if isinstance(alias, str) else None
+    out.update(source_hostname=origin or alias, via=alias if origin else None, cdn="Cloudflare")
+    return out
 
 
 def route_of(inputs: Mapping[str, Any]) -> str:
@@ -63,6 +81,7 @@ _LABELS = (
     ("shortname", "account"),
     ("published_hostname", "host"),
     ("published_path", "path"),
+    ("match", "match"),
 )
 
 

@@ -7,13 +7,21 @@ Reads only the inputs the engine logged for the CDN rules, origin record sets an
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from preview.events import Step
-from preview.kinds import CDN_TYPE, DNS_TYPE, ROUTE_STATUS_TYPE, STATUS_TYPE
+from preview.kinds import (
+    CDN_TYPES,
+    CLOUDFLARE_DNS_TYPE,
+    DNS_TYPE,
+    ORIGIN_RULE_TYPE,
+    ROUTE_STATUS_TYPE,
+    STATUS_TYPE,
+    VENDOR_OF,
+)
 from preview.md import ADD, REMOVE, code, text
-from preview.rules import describe_rule_update, protocols, route_of, target_of
+from preview.rules import as_route_inputs, describe_rule_update, protocols, route_of, target_of
 from preview.values import Unknown, is_known
 
 
@@ -60,8 +68,35 @@ def _pair_moves(deleted: list[Step], created: list[Step]) -> list[tuple[Step, St
     return [(gone[0], made[0]) for gone, made in by_sig.values() if len(gone) == 1 and len(made) == 1]
 
 
+def _aliases(steps: list[Step]) -> dict[str, str]:
+    """Cloudflare origin alias -> the origin name it points to, from the alias records in the plan."""
+    found: dict[str, str] = {}
+    for step in (s for s in steps if s.type == CLOUDFLARE_DNS_TYPE):
+        for inputs in (step.old or {}, step.new or {}):
+            name, content = inputs.get("name"), inputs.get("content")
+            if inputs.get("proxied") is False and isinstance(name, str) and isinstance(content, str):
+                found[name] = content
+    return found
+
+
+def _as_rule(step: Step, aliases: dict[str, str]) -> Step:
+    if step.type != ORIGIN_RULE_TYPE:
+        return step
+    return replace(step, old=as_route_inputs(step.old, aliases), new=as_route_inputs(step.new, aliases))
+
+
+def _detail(inputs: Mapping[str, Any]) -> str:
+    """How the CDN serves the route: Edgio's protocols; a Cloudflare rule's match and alias."""
+    if inputs.get("cdn") != "Cloudflare":
+        return text(protocols(inputs))
+    via = inputs.get("via")
+    alias = f", via alias {code(via)}" if isinstance(via, str) else ""
+    return f"Cloudflare Origin Rule, {text(_text(inputs.get('match')))} match{alias}"
+
+
 def _rules(steps: list[Step], out: Traffic) -> None:
-    rules = [s for s in steps if s.type == CDN_TYPE]
+    aliases = _aliases(steps)
+    rules = [_as_rule(s, aliases) for s in steps if s.type in CDN_TYPES]
     deleted = [s for s in rules if s.op == "delete"]
     created = [s for s in rules if s.op == "create"]
     moves = _pair_moves(deleted, created)
@@ -77,7 +112,7 @@ def _rules(steps: list[Step], out: Traffic) -> None:
         elif step.op == "create" and id(step) not in moved:
             inputs = step.new or {}
             out.routes.append(f"{ADD} {code(route_of(inputs))} will be served by the CDN from "
-                              f"{code(target_of(inputs))} ({text(protocols(inputs))})")
+                              f"{code(target_of(inputs))} ({_detail(inputs)})")
         elif step.op == "update":
             changed = describe_rule_update(step.old or {}, step.new or {})
             out.routes.append(f"✏️ {code(route_of(step.new or {}))}: {text('; '.join(changed)) or 'settings change'}")
@@ -87,11 +122,12 @@ def _rules(steps: list[Step], out: Traffic) -> None:
 
 def _rule_deleted(step: Step, out: Traffic, *, listed: bool) -> None:
     route = route_of(step.old or {})
+    vendor = VENDOR_OF.get(step.type, "the CDN")
     if step.retain_on_delete:
-        out.warnings.append(f"CDN rule for {code(route)} leaves the program but is **retained** at Edgio "
+        out.warnings.append(f"CDN rule for {code(route)} leaves the program but is **retained** at {vendor} "
                             f"(retainOnDelete): it keeps serving {code(route)} and nothing manages it any more")
         if not listed:
-            out.routes.append(f"{REMOVE} {code(route)} leaves the program; the rule stays at Edgio (retained)")
+            out.routes.append(f"{REMOVE} {code(route)} leaves the program; the rule stays at {vendor} (retained)")
         return
     out.warnings.append(f"CDN rule for {code(route)} is **deleted**{_guard(step)}: {code(route)} will stop "
                         "being served by the CDN")
@@ -103,8 +139,12 @@ def _rule_deleted(step: Step, out: Traffic, *, listed: bool) -> None:
 def _rule_replaced(step: Step, out: Traffic) -> None:
     route = route_of(step.new or step.old or {})
     why = text("; ".join(describe_rule_update(step.old or {}, step.new or {})) or ", ".join(step.replace_keys))
-    out.warnings.append(f"CDN rule for {code(route)} is **replaced**{_guard(step)} ({why}): Edgio deletes it "
-                        f"before creating the new one, so {code(route)} is unserved between delete and create")
+    if step.type == ORIGIN_RULE_TYPE and not step.delete_first:
+        order = f"the new rule is written before the old one is deleted, so {code(route)} stays served"
+    else:
+        order = (f"{VENDOR_OF.get(step.type, 'the CDN')} deletes it before creating the new one, so {code(route)} "
+                 "is unserved between delete and create")
+    out.warnings.append(f"CDN rule for {code(route)} is **replaced**{_guard(step)} ({why}): {order}")
     out.routes.append(f"♻️ {code(route)} is replaced: {why}")
 
 
@@ -180,6 +220,44 @@ def _origins(steps: list[Step], out: Traffic) -> None:
             out.origins.append(f"♻️ {code(origin)} is replaced ({keys} changed)")
 
 
+# -- Cloudflare records: published hosts (proxied) and origin aliases ------------------------
+def _cloudflare_records(steps: list[Step], out: Traffic) -> None:
+    for step in (s for s in steps if s.type == CLOUDFLARE_DNS_TYPE):
+        inputs = step.new or step.old or {}
+        name, target = code(_text(inputs.get("name"))), code(_text(inputs.get("content")))
+        if inputs.get("proxied") is False:
+            _alias_record(step, name, target, out)
+        else:
+            _host_record(step, name, target, out)
+
+
+def _alias_record(step: Step, name: str, target: str, out: Traffic) -> None:
+    if step.op == "create":
+        out.origins.append(f"{ADD} {name} is created: unproxied CNAME → {target} (the origin alias of "
+                           "Cloudflare rules)")
+    elif step.op in ("update", "replace"):
+        before = code(_text((step.old or {}).get("content")))
+        out.origins.append(f"✏️ origin alias {name}: {before} → {target}")
+    elif step.op == "delete":
+        kept = " (retained at Cloudflare)" if step.retain_on_delete else ""
+        out.origins.append(f"{REMOVE} origin alias {name} leaves the program{kept}")
+
+
+def _host_record(step: Step, name: str, target: str, out: Traffic) -> None:
+    if step.op == "create":
+        out.routes.append(f"{ADD} {name} is created: proxied by Cloudflare (CNAME → {target})")
+    elif step.op in ("update", "replace"):
+        out.routes.append(f"✏️ published host {name}: CNAME {code(_text((step.old or {}).get('content')))} → "
+                          f"{target}")
+    elif step.op == "delete" and step.retain_on_delete:
+        out.warnings.append(f"Published host {name} leaves the program but its record is **retained** at "
+                            "Cloudflare (retainOnDelete): nothing manages it any more")
+    elif step.op == "delete":
+        out.warnings.append(f"Published host {name} is **deleted** at Cloudflare{_guard(step)}: the host stops "
+                            "resolving, and no rule of it is served")
+        out.routes.append(f"{REMOVE} {name} is no longer published")
+
+
 # -- Ingress status ----------------------------------------------------------------------------
 def _statuses(steps: list[Step], out: Traffic) -> None:
     for step in (s for s in steps if s.type == STATUS_TYPE):
@@ -227,6 +305,7 @@ def traffic(steps: list[Step]) -> Traffic:
     out = Traffic()
     _rules(steps, out)
     _origins(steps, out)
+    _cloudflare_records(steps, out)
     _statuses(steps, out)
     _route_statuses(steps, out)
     return out

@@ -78,7 +78,7 @@ class RuleReader:
             raise Unserved(f"{at}.path.value", value, "must start with '/' and contain no spaces")
         if (hidden := hidden_character(value)) is not None:
             raise Unserved(f"{at}.path.value", value, hidden)
-        if kind == "Exact":
+        if kind == "Exact" and not self.findings.exact_paths:
             self.findings.warn(doc, f"{at}.path.type", kind, f"published as a prefix: the CDN matches by "
                                f"prefix, so {value!r} also serves the paths below it")
         return value, "Prefix" if kind == "PathPrefix" else "Exact", at

@@ -153,7 +153,7 @@ class IngressSource:
         backend = self.backend(doc, f"{at}.backend", entry.get("backend"))
         if not (path_ok and type_ok) or backend is None or host is None:
             return None
-        if path_type != "Prefix":
+        if path_type != "Prefix" and not (path_type == "Exact" and self.findings.exact_paths):
             self.findings.warn(doc, f"{at}.pathType", path_type,
                                f"published as a prefix: the CDN matches by prefix, so {path!r} also "
                                "serves the paths below it")

@@ -12,6 +12,9 @@ from pulumi_policy.proxy import UnknownValueError
 DNS_RECORD_SET = "pulumi-python:dynamic/vultr:DnsRecordSet"
 DELIVERY_RULE = "pulumi-python:dynamic/edgio:DeliveryRule"
 INGRESS_STATUS = "pulumi-python:dynamic/cdn:IngressStatus"
+ORIGIN_RULE = "pulumi-python:dynamic/cloudflare:OriginRule"  # a CDN rule on a Cloudflare stack
+CLOUDFLARE_RECORD = "pulumi-python:dynamic/cloudflare:DnsRecord"  # a published host or an origin alias
+CDN_RULES = (DELIVERY_RULE, ORIGIN_RULE)
 KUBERNETES = "kubernetes:"  # prefix of every Kubernetes object's type (its provider is pulumi:providers:...)
 
 

@@ -14,6 +14,8 @@ from pulumi_policy import (
 )
 
 from .common import (
+    CDN_RULES,
+    CLOUDFLARE_RECORD,
     DELIVERY_RULE,
     DNS_RECORD_SET,
     KUBERNETES,
@@ -49,7 +51,10 @@ def origin_domain(config: dict[str, object]) -> str | None:
 
 def origin_in_zone(args: ResourceValidationArgs, report: ReportViolation) -> None:
     domain = origin_domain(dict(args.get_config()))
-    if domain is None or args.resource_type not in (DNS_RECORD_SET, DELIVERY_RULE):
+    if domain is None or args.resource_type not in (DNS_RECORD_SET, DELIVERY_RULE, CLOUDFLARE_RECORD):
+        return
+    if args.resource_type == CLOUDFLARE_RECORD:
+        _alias_in_zone(args, domain, report)
         return
     if args.resource_type == DNS_RECORD_SET:
         zone = prop(args.props, "domain")
@@ -61,6 +66,18 @@ def origin_in_zone(args: ResourceValidationArgs, report: ReportViolation) -> Non
     if isinstance(host, str) and not host.rstrip(".").lower().endswith("." + domain):
         report(violation(args.resource_type, args.name, "source_hostname", host,
                          "the rule's origin must be a name in the stack's origin zone", f"'<name>.{domain}'"), None)
+
+
+def _alias_in_zone(args: ResourceValidationArgs, domain: str, report: ReportViolation) -> None:
+    """An Origin Rule reaches its origin through an unproxied alias of the Cloudflare zone: the
+    alias, not the rule, names the origin (a proxied record is a published host)."""
+    target = prop(args.props, "content")
+    if prop(args.props, "proxied") is not False or not isinstance(target, str):
+        return
+    if not target.rstrip(".").lower().endswith("." + domain):
+        report(violation(args.resource_type, args.name, "content", target,
+                         "the origin alias must point to a name in the stack's origin zone", f"'<name>.{domain}'"),
+               None)
 
 
 def ttl_bounds(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -102,7 +119,7 @@ def app_labels(args: ResourceValidationArgs, report: ReportViolation) -> None:
 
 
 def protected(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type not in (DNS_RECORD_SET, DELIVERY_RULE):
+    if args.resource_type not in (DNS_RECORD_SET, CLOUDFLARE_RECORD, *CDN_RULES):
         return
     if setting(args.get_config(), "protected", False) is True and not args.opts.protect:
         report(violation(args.resource_type, args.name, "protect", bool(args.opts.protect),

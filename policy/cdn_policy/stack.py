@@ -13,19 +13,23 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .common import DELIVERY_RULE, DNS_RECORD_SET, UNKNOWN, kind_of, prop, setting, violation
+from .common import CDN_RULES, DELIVERY_RULE, DNS_RECORD_SET, ORIGIN_RULE, UNKNOWN, kind_of, prop, setting, violation
 
 MIN_ADDRESSES = 2
 MAX_ROUTES = 50
 
 
-def _of(args: StackValidationArgs, resource_type: str) -> list[PolicyResource]:
-    return [r for r in args.resources if r.resource_type == resource_type]
+def _of(args: StackValidationArgs, *resource_types: str) -> list[PolicyResource]:
+    return [r for r in args.resources if r.resource_type in resource_types]
+
+
+def _fields(rule: PolicyResource) -> tuple[str, str]:
+    return ("host", "path") if rule.resource_type == ORIGIN_RULE else ("published_hostname", "published_path")
 
 
 def _route(rule: PolicyResource) -> tuple[str, str] | None:
     """Host + path as the CDN matches them: host case and trailing dot, path trailing slash ignored."""
-    host, path = prop(rule.props, "published_hostname"), prop(rule.props, "published_path")
+    host, path = (prop(rule.props, key) for key in _fields(rule))
     if not isinstance(host, str) or not isinstance(path, str):
         return None
     return host.rstrip(".").lower(), path.rstrip("/") or "/"
@@ -33,7 +37,7 @@ def _route(rule: PolicyResource) -> tuple[str, str] | None:
 
 def unique_host_path(args: StackValidationArgs, report: ReportViolation) -> None:
     first: dict[tuple[str, str], PolicyResource] = {}
-    for rule in _of(args, DELIVERY_RULE):
+    for rule in _of(args, *CDN_RULES):
         route = _route(rule)
         if route is None:
             continue
@@ -41,8 +45,9 @@ def unique_host_path(args: StackValidationArgs, report: ReportViolation) -> None
             first[route] = rule
             continue
         other = first[route]
-        value = f"{prop(rule.props, 'published_hostname')}{prop(rule.props, 'published_path')}"
-        report(violation(rule.resource_type, rule.name, "published_hostname+published_path", value,
+        host, path = _fields(rule)
+        value = f"{prop(rule.props, host)}{prop(rule.props, path)}"
+        report(violation(rule.resource_type, rule.name, f"{host}+{path}", value,
                          f"{kind_of(other.resource_type)} {other.name!r} publishes the same host + path",
                          "one rule per host + path"), rule.urn)
 
@@ -70,10 +75,11 @@ def redundant_origins(args: StackValidationArgs, report: ReportViolation) -> Non
 
 def route_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
     ceiling = int(setting(args.get_config(), "maxRoutes", MAX_ROUTES))
-    rules = _of(args, DELIVERY_RULE)
+    rules = _of(args, *CDN_RULES)
     if len(rules) > ceiling:
         names = ", ".join(repr(r.name) for r in rules[ceiling:][:5])
-        report(f"stack routes={len(rules)}: {len(rules)} DeliveryRules (CDN routes), over the ceiling by "
+        kinds = " and ".join(sorted({kind_of(r.resource_type) + "s" for r in rules}))
+        report(f"stack routes={len(rules)}: {len(rules)} {kinds} (CDN routes), over the ceiling by "
                f"{len(rules) - ceiling}, e.g. {names}; allowed: at most {ceiling} (policy config maxRoutes)", None)
 
 

@@ -25,15 +25,25 @@ def endpoints(**env: str) -> dict[str, str]:
 
 def test_ports_move_the_endpoints() -> None:
     assert endpoints() == {"VULTR_ENDPOINT": "http://127.0.0.1:18081/v2",
-                           "EDGIO_ENDPOINT": "http://127.0.0.1:18082/config-api/v1"}
-    moved = endpoints(EMULATOR_VULTR_PORT="29081", EMULATOR_EDGIO_PORT="29082")
+                           "EDGIO_ENDPOINT": "http://127.0.0.1:18082/config-api/v1",
+                           "CLOUDFLARE_ENDPOINT": "http://127.0.0.1:18083/client/v4"}
+    moved = endpoints(EMULATOR_VULTR_PORT="29081", EMULATOR_EDGIO_PORT="29082", EMULATOR_CLOUDFLARE_PORT="29083")
     assert moved == {"VULTR_ENDPOINT": "http://127.0.0.1:29081/v2",
-                     "EDGIO_ENDPOINT": "http://127.0.0.1:29082/config-api/v1"}
+                     "EDGIO_ENDPOINT": "http://127.0.0.1:29082/config-api/v1",
+                     "CLOUDFLARE_ENDPOINT": "http://127.0.0.1:29083/client/v4"}
 
 
-def test_local_stack_names_no_endpoint() -> None:
-    config = yaml.safe_load(Path(ROOT / "stacks/Pulumi.local.yaml").read_text())["config"]
-    assert "vultr:endpoint" not in config and "edgio:endpoint" not in config
+def test_an_unknown_local_stack_is_refused() -> None:
+    done = subprocess.run([str(ROOT / "scripts/local-stack.sh"), "endpoints"], capture_output=True, text=True,
+                          env={**os.environ, "LOCAL_STACK": "prod"}, timeout=30, check=False)
+    assert (done.returncode, done.stderr) == (2, "LOCAL_STACK=prod is not a local stack (allowed: local, "
+                                                 "local-cloudflare)\n")
+
+
+@pytest.mark.parametrize("stack", ["local", "local-cloudflare"])
+def test_local_stack_names_no_endpoint(stack: str) -> None:
+    config = yaml.safe_load(Path(ROOT / f"stacks/Pulumi.{stack}.yaml").read_text())["config"]
+    assert not [key for key in config if key.endswith(":endpoint")]
 
 
 def test_providers_with_the_local_config_call_the_moved_emulators(live: Emulators,

@@ -22,6 +22,8 @@ DEPLOYMENT = "pulumi-python:dynamic/edgio:RuleDeployment"
 RULE = "pulumi-python:dynamic/edgio:DeliveryRule"
 RECORDS = "pulumi-python:dynamic/vultr:DnsRecordSet"
 STATUS = "pulumi-python:dynamic/cdn:IngressStatus"
+CF_RECORD = "pulumi-python:dynamic/cloudflare:DnsRecord"
+CF_RULE = "pulumi-python:dynamic/cloudflare:OriginRule"
 ORIGIN_DOMAIN = "origin.example.com"
 NODE_PORT_BASE = 30080
 
@@ -38,6 +40,9 @@ class Recorder(pulumi.runtime.Mocks):
         self.registered: list[pulumi.runtime.MockResourceArgs] = []
         self.dependencies: dict[tuple[str, str], list[str]] = {}  # (type, name) -> URNs it depends on
         self.secret_outputs: dict[tuple[str, str], list[str]] = {}  # (type, name) -> additionalSecretOutputs
+        self.parents: dict[tuple[str, str], str] = {}  # (type, name) -> the parent's URN
+        self.options: dict[tuple[str, str], dict[str, Any]] = {}  # (type, name) -> protect, retainOnDelete
+        self.urns: dict[tuple[str, str], str] = {}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.registered.append(args)
@@ -56,6 +61,11 @@ class Recorder(pulumi.runtime.Mocks):
             inputs = args.inputs
             outputs.update(uuid=f"uuid-{args.name}", version=1, state="COMPLETED",
                            published_url=f"https://{inputs['published_hostname']}{inputs['published_path']}")
+        if args.typ == CF_RULE and not self.preview:
+            outputs.update(zone_id="0" * 32, ruleset_id="1" * 32, ref=f"ref-{args.name}", version="1",
+                           published_url=f"https://{args.inputs['host']}{args.inputs['path']}")
+        if args.typ == CF_RECORD and not self.preview:
+            outputs.update(zone_id="0" * 32, modified_on="2026-01-01T00:00:00Z")
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
@@ -75,9 +85,16 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:
         key = (request.type, request.name)
+        if key in self.recorder.urns:  # the engine refuses a second resource of one URN; the SDK's mock does not
+            raise AssertionError(f"duplicate resource URN: {request.type} {request.name!r}")
         self.recorder.dependencies[key] = sorted(request.dependencies)
         self.recorder.secret_outputs[key] = sorted(request.additionalSecretOutputs)
-        return super().RegisterResource(request)
+        self.recorder.parents[key] = request.parent
+        self.recorder.options[key] = {"protect": bool(request.protect),
+                                      "retain_on_delete": bool(request.retainOnDelete)}
+        response = super().RegisterResource(request)
+        self.recorder.urns[key] = response.urn
+        return response
 
 
 @dataclass
@@ -88,8 +105,9 @@ class Run:
 
 
 def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | None = None,
-                **config: Any) -> Run:
-    """Execute ``__main__.py`` with mocks and the given project config (camelCase keys)."""
+                other_config: dict[str, str] | None = None, **config: Any) -> Run:
+    """Execute ``__main__.py`` with mocks and the given project config (camelCase keys); other
+    namespaces' keys (``cloudflare:zoneName``) in ``other_config``."""
     mocks = mocks or Recorder(preview)
     asyncio.set_event_loop(asyncio.new_event_loop())  # Pulumi's test runner uses the current loop
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=preview, monitor=RecordingMonitor(mocks))
@@ -99,7 +117,7 @@ def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | Non
     pulumi.runtime.set_all_config({
         f"{PROJECT}:{key}": value if isinstance(value, str) else json.dumps(value)
         for key, value in values.items()
-    })
+    } | (other_config or {}))
     run = Run(mocks)
 
     @pulumi.runtime.test
@@ -113,7 +131,7 @@ def run_program(manifests: Path, *, preview: bool = False, mocks: Recorder | Non
         app = namespace["app"]
         origins = [record_set for origin in app.origins.values() for record_set in origin.sets]
         resources = [*app.objects.values(), *origins, *app.rules.values(), *app.statuses,
-                     *app.deployments.values()]
+                     *app.deployments.values(), *getattr(app, "records", [])]
         return pulumi.Output.all(app.routes, *[r.urn for r in resources]).apply(
             lambda values: (run.routes.update(values[0] or {}), run.urns.extend(values[1:])))
 

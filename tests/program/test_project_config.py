@@ -8,9 +8,14 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUIRED = {"originDomain", "edgioShortname"}  # settings.py refuses a stack without them
+REQUIRED = {"originDomain"}  # settings.py refuses a stack without it (edgioShortname: only an Edgio stack)
 
 
 def test_only_the_required_keys_lack_a_default() -> None:
     config = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
     assert {key for key, schema in config.items() if "default" not in schema} == REQUIRED
+
+
+def test_the_cdn_key_defaults_to_edgio() -> None:
+    config = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    assert config["cdn"]["default"] == "edgio"

@@ -23,7 +23,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = ("Pulumi.yaml", "__main__.py", "requirements.txt", "cdn_ingress", "edgio_provider",
-        "vultr_provider", "restkit")
+        "vultr_provider", "cloudflare_provider", "restkit")
 
 
 def _let_plugins_hear_interrupts() -> None:
@@ -88,7 +88,8 @@ class Project:
         self.env = {**toolchain_env(), "PULUMI_BACKEND_URL": f"file://{workdir / 'state'}",
                     "PULUMI_CONFIG_PASSPHRASE": self.passphrase, "KUBECONFIG": kubeconfig,
                     "PULUMI_SKIP_CONFIRMATIONS": "true"}
-        for key in ("VULTR_API_KEY", "EDGIO_SHARED_KEY", "EDGIO_USERNAME", "LLNW_API_KEY"):
+        for key in ("VULTR_API_KEY", "EDGIO_SHARED_KEY", "EDGIO_USERNAME", "LLNW_API_KEY", "CLOUDFLARE_API_TOKEN",
+                    "CLOUDFLARE_ENDPOINT", "CLOUDFLARE_ZONE_ID", "CLOUDFLARE_ZONE_NAME"):
             self.env.pop(key, None)
 
     # -- manifests --------------------------------------------------------------------------
