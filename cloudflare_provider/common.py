@@ -7,33 +7,12 @@ import ipaddress
 import re
 from typing import Any
 
-from pulumi.output import Unknown
-
 CLAIM_PREFIX = "cdn-ingress owner="
 OWNER = re.compile(r"^[A-Za-z0-9._/-]{1,80}$")
 FQDN = re.compile(r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
 ZONE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-def known(value: Any) -> bool:
-    if isinstance(value, Unknown):
-        return False
-    if isinstance(value, list):
-        return all(known(v) for v in value)
-    if isinstance(value, dict):
-        return all(known(v) for v in value.values())
-    return True
-
-
-def whole(value: Any) -> Any:
-    """Numbers cross the engine's wire as doubles: give whole ones back their int type."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list):
-        return [whole(v) for v in value]
-    if isinstance(value, dict):
-        return {k: whole(v) for k, v in value.items()}
-    return value
 
 
 def claim(owner: str) -> str:

@@ -20,7 +20,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from cloudflare_provider.common import claim, claim_of, known
+from cloudflare_provider.common import claim, claim_of
 from cloudflare_provider.errors import CloudflareConflict, CloudflareNotFound
 from cloudflare_provider.records import (
     INPUTS,
@@ -35,6 +35,7 @@ from cloudflare_provider.records import (
 )
 from cloudflare_provider.settings import CloudflareSettings
 from cloudflare_provider.types import DnsRecordWire
+from restkit.values import known
 
 
 class DnsRecordProvider(ResourceProvider):

@@ -7,8 +7,9 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure
 
-from cloudflare_provider.common import FQDN, OWNER, ZONE_ID, claim, claim_of, is_address, known, outside_zone, whole
+from cloudflare_provider.common import FQDN, OWNER, ZONE_ID, claim, claim_of, is_address, outside_zone
 from cloudflare_provider.types import DnsRecordWire
+from restkit.values import known, whole
 
 INPUTS = ("zone", "name", "type", "content", "proxied", "ttl", "adopt", "owner")
 DEFAULTS: dict[str, Any] = {"zone": "", "type": "CNAME", "proxied": True, "ttl": 1, "adopt": False, "owner": ""}

@@ -19,7 +19,7 @@ from pulumi.dynamic import (
 )
 
 from cloudflare_provider.client import CloudflareClient
-from cloudflare_provider.common import claim_of, known
+from cloudflare_provider.common import claim_of
 from cloudflare_provider.errors import CloudflareConflict, CloudflareNotFound
 from cloudflare_provider.rules import (
     INPUTS,
@@ -37,6 +37,7 @@ from cloudflare_provider.rules import (
 )
 from cloudflare_provider.settings import CloudflareSettings
 from cloudflare_provider.types import RulesetWire, RuleWire
+from restkit.values import known
 
 
 def _find(ruleset: RulesetWire | None, rule_id: str) -> RuleWire | None:

@@ -13,8 +13,9 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure
 
-from cloudflare_provider.common import FQDN, OWNER, ZONE_ID, claim, claim_of, known, outside_zone, whole
+from cloudflare_provider.common import FQDN, OWNER, ZONE_ID, claim, claim_of, outside_zone
 from cloudflare_provider.types import RuleWire
+from restkit.values import known, whole
 
 INPUTS = ("zone", "host", "path", "match", "origin_host", "origin_port", "host_header", "sni", "rewrite_path",
           "request_headers", "response_headers", "options", "adopt", "owner")

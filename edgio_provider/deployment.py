@@ -28,8 +28,8 @@ from pulumi.dynamic import (
 from edgio_provider.client import EdgioClient
 from edgio_provider.errors import EdgioDeployError, EdgioNotFound
 from edgio_provider.provider import EdgioSettings
-from edgio_provider.rules import known
 from edgio_provider.watch import DeployWatch
+from restkit.values import known
 
 #: Up to this many pending rules of one shortname are read one by one; more cost a listing.
 SINGLE_READS = 2

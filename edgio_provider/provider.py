@@ -45,11 +45,11 @@ from edgio_provider.rules import (
     check_inputs,
     claim_of,
     inputs_from_live,
-    known,
     normal,
     payload,
 )
 from restkit import clean_credential, positive_setting
+from restkit.values import known
 
 
 class EdgioSettings:

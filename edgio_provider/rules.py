@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
-from pulumi.output import Unknown
+
+from restkit.values import known, whole
 
 INPUTS = ("shortname", "published_hostname", "published_path", "source_hostname", "source_path",
           "source_port", "published_protocols", "source_protocol", "profile_name", "options", "adopt", "owner")
@@ -27,29 +28,10 @@ _FQDN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](
 _IPV4 = re.compile(r"^(\d{1,3})(\.\d{1,3}){3}$")
 
 
-def known(value: Any) -> bool:
-    if isinstance(value, Unknown):
-        return False
-    if isinstance(value, list):
-        return all(known(v) for v in value)
-    if isinstance(value, dict):
-        return all(known(v) for v in value.values())
-    return True
-
-
-def _whole(value: Any) -> Any:
-    """Numbers cross the engine's wire as doubles: give whole ones back their int type."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list):
-        return [_whole(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _whole(v) for k, v in value.items()}
-    return value
 
 
 def normal(props: dict[str, Any]) -> dict[str, Any]:
-    return {**DEFAULTS, **{k: _whole(props[k]) for k in INPUTS if k in props and props[k] is not None}}
+    return {**DEFAULTS, **{k: whole(props[k]) for k in INPUTS if k in props and props[k] is not None}}
 
 
 def check_inputs(p: dict[str, Any]) -> list[CheckFailure]:
