@@ -45,6 +45,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--driver", choices=["auto", "cli", "providers"], default="auto",
                         help="cli: the program under the real Pulumi CLI on the local cluster; providers: the "
                              "providers called directly; auto (default): cli when the toolchain is built")
+    parser.add_argument("--source", choices=["ingress", "httproute"], default="ingress",
+                        help="cli driver: the routes written as Ingresses (default) or as Gateway API HTTPRoutes")
     parser.add_argument("--no-baseline", action="store_true", help="measure ours only")
     parser.add_argument("--baseline-up-to", type=int, default=10,
                         help="measure the baseline only up to this N (it waits out each deploy in turn: hours at 100)")
@@ -72,8 +74,10 @@ def main(argv: list[str]) -> int:
         for routes in args.routes:
             for foreign in args.foreign:
                 conditions = Conditions(args.latency_ms, args.pending_seconds, foreign)
-                run = lifecycle.cli if args.driver == "cli" else lifecycle.ours
-                ours = run(bench, routes, conditions, args.poll_seconds)
+                if args.driver == "cli":
+                    ours = lifecycle.cli(bench, routes, conditions, args.poll_seconds, args.source)
+                else:
+                    ours = lifecycle.ours(bench, routes, conditions, args.poll_seconds)
                 measured = not args.no_baseline and routes <= args.baseline_up_to
                 base = lifecycle.baseline(bench, routes, conditions, args.poll_seconds) if measured else None
                 for phase in lifecycle.PHASES:

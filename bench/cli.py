@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from bench.ours import Endpoints
-from bench.workload import DOMAIN, NEW_NODE, SHORTNAME, Workload
+from bench.workload import DOMAIN, NEW_NODE, SHORTNAME, Route, Workload
 from tests.support.pulumi_cli import ROOT, Project, local_cluster
 
 #: The node that leaves and the one that joins in "one node replaced" (tools/nodes.py's naming).
@@ -26,10 +26,15 @@ APP = "bench-app"
 NODES_PY = [sys.executable, str(ROOT / "tools" / "nodes.py")]
 
 
-def manifests(workload: Workload) -> list[dict[str, Any]]:
+SOURCES = ("ingress", "httproute")
+
+
+def manifests(workload: Workload, source: str = "ingress") -> list[dict[str, Any]]:
     """The app's Deployment, and per origin name one NodePort Service in front of it and one CDN
-    Ingress of up to five paths. (A Service that selects no ready pod makes the Kubernetes provider
-    wait about ten seconds for endpoints; with the app there, as in a real stack, it does not.)"""
+    Ingress of up to five paths, or (``httproute``) one Gateway API HTTPRoute of them attached to a
+    Gateway of our class that lists every host. (A Service that selects no ready pod makes the
+    Kubernetes provider wait about ten seconds for endpoints; with the app there, as in a real stack,
+    it does not.)"""
     docs: list[dict[str, Any]] = [{
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": APP},
         "spec": {"replicas": 1, "selector": {"matchLabels": {"app": APP}}, "template": {
@@ -41,21 +46,46 @@ def manifests(workload: Workload) -> list[dict[str, Any]]:
         docs.append({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
                      "spec": {"type": "NodePort", "selector": {"app": APP},
                               "ports": [{"name": "http", "port": 80, "targetPort": 8000}]}})
-        docs.append({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-                     "metadata": {"name": name, "labels": {"cdn": "edgio"}},
-                     "spec": {"ingressClassName": "edgio", "rules": [{"host": paths[0].host, "http": {"paths": [
-                         {"path": r.path, "pathType": "Prefix",
-                          "backend": {"service": {"name": name, "port": {"name": "http"}}}} for r in paths]}}]}})
+        docs.append(_httproute(name, paths) if source == "httproute" else _ingress(name, paths))
+    if source == "httproute":
+        hosts = sorted({r.host for r in routes})
+        docs[1:1] = [
+            {"apiVersion": GATEWAY_API, "kind": "GatewayClass", "metadata": {"name": "bench-cdn"},
+             "spec": {"controllerName": "cdn-ingress.io/edgio"}},
+            {"apiVersion": GATEWAY_API, "kind": "Gateway", "metadata": {"name": "bench-edge"},
+             "spec": {"gatewayClassName": "bench-cdn", "listeners": [
+                 {"name": f"h{i}", "protocol": "HTTPS", "port": 443, "hostname": host}
+                 for i, host in enumerate(hosts)]}}]
     return docs
+
+
+GATEWAY_API = "gateway.networking.k8s.io/v1"
+
+
+def _ingress(name: str, paths: list[Route]) -> dict[str, Any]:
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": name, "labels": {"cdn": "edgio"}},
+            "spec": {"ingressClassName": "edgio", "rules": [{"host": paths[0].host, "http": {"paths": [
+                {"path": r.path, "pathType": "Prefix",
+                 "backend": {"service": {"name": name, "port": {"name": "http"}}}} for r in paths]}}]}}
+
+
+def _httproute(name: str, paths: list[Route]) -> dict[str, Any]:
+    return {"apiVersion": GATEWAY_API, "kind": "HTTPRoute", "metadata": {"name": name},
+            "spec": {"parentRefs": [{"name": "bench-edge"}], "hostnames": [paths[0].host], "rules": [
+                {"matches": [{"path": {"type": "PathPrefix", "value": r.path}}],
+                 "backendRefs": [{"name": name, "port": 80}]} for r in paths]}}
 
 
 class CliStack:
     """One stack of the program under the real CLI; ``close`` destroys what is left and puts the
     cluster's nodes and namespace back."""
 
-    def __init__(self, endpoints: Endpoints, *, poll_seconds: float, pending_seconds: float) -> None:
+    def __init__(self, endpoints: Endpoints, *, poll_seconds: float, pending_seconds: float,
+                 source: str = "ingress") -> None:
         from kubernetes import client, config
 
+        self._source = source
         self._kubeconfig = local_cluster()
         self._core = client.CoreV1Api(cast(Any, config).new_client_from_config(config_file=self._kubeconfig))
         self.namespace = f"bench-{secrets.token_hex(3)}"
@@ -78,7 +108,7 @@ class CliStack:
             self._replace_node()
 
     def up(self, workload: Workload) -> None:
-        self.project.write_manifest("bench.yaml", manifests(workload))
+        self.project.write_manifest("bench.yaml", manifests(workload, self._source))
         self.project.pulumi("up", "--yes", "--skip-preview", timeout=7200)
 
     def refresh(self) -> None:

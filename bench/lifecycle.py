@@ -35,12 +35,14 @@ def ours(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float)
     return _lifecycle(bench, OurStack(bench.endpoints, poll_seconds=poll_seconds), routes)
 
 
-def cli(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float) -> dict[str, Measure]:
+def cli(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float, source: str = "ingress"
+        ) -> dict[str, Measure]:
     """The program under the real Pulumi CLI, on the local cluster."""
     from bench.cli import CliStack
 
     bench.prepare(conditions)
-    stack = CliStack(bench.endpoints, poll_seconds=poll_seconds, pending_seconds=conditions.pending_seconds)
+    stack = CliStack(bench.endpoints, poll_seconds=poll_seconds, pending_seconds=conditions.pending_seconds,
+                     source=source)
     try:
         return _lifecycle(bench, stack, routes)
     finally:
