@@ -122,7 +122,9 @@ def test_a_project_without_the_pack_runs_nothing(tmp_path: Path) -> None:
 def test_make_up_runs_the_pack_with_the_local_stacks_config() -> None:
     """`make up` is `scripts/local-stack.sh up`, whose `pulumi up` takes the POLICY flags and keeps its
     preview (read from the script: running it builds the toolchain and starts a cluster)."""
-    dry = subprocess.run(["make", "-n", "up"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60)
+    # --no-print-directory: under `make test` this is a sub-make, which would add "Leaving directory".
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "up"], cwd=ROOT, capture_output=True, text=True,
+                         check=True, timeout=60)
     assert "scripts/local-stack.sh up" in dry.stdout.splitlines()[-1]
     script = (ROOT / "scripts" / "local-stack.sh").read_text().splitlines()
     assert 'POLICY=(--policy-pack policy --policy-pack-config "stacks/policy.$STACK.json")' in script
