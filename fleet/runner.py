@@ -23,6 +23,9 @@ OPERATIONS = ("preview", "up")
 _SELECT = threading.Lock()
 _ERROR_LINE = re.compile(r"^\s*error:\s*\S")
 _GENERIC = "error: an unhandled error occurred"  # the CLI's own line after the program's message
+# A section of the CLI's output ("Policies:", "Resources:", "Diagnostics:") ends an error entry: the
+# CLI's stdout and stderr reach the callbacks interleaved, in either order.
+_SECTION = re.compile(r"^[A-Z][A-Za-z ]{2,40}:$")
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def _error_entries(lines: list[str]) -> list[list[str]]:
         if _ERROR_LINE.match(line):
             current = [line]
             entries.append(current)
-        elif current is not None and line and not line.startswith("Resources:"):
+        elif current is not None and line and not line.startswith("Resources:") and not _SECTION.match(line):
             current.append(line)
         else:
             current = None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from fleet.runner import failure_reason
 from tests.support.pulumi_cli import ROOT
 
 # Answers what the Automation API asks before, during and after a run (an event log with a summary,
@@ -132,3 +133,11 @@ def test_make_up_runs_the_pack_with_the_local_stacks_config() -> None:
     assert ups and all('"${POLICY[@]}"' in line for line in ups), ups
     assert not any("--skip-preview" in line for line in ups), "stack policies would judge the up after its changes"
     assert (ROOT / "stacks" / "policy.local.json").is_file()
+
+
+@pytest.mark.parametrize("order", ["stderr-first", "stdout-first"])
+def test_the_reason_is_the_error_whichever_stream_came_first(order: str) -> None:
+    error = ["error: preview failed"]
+    policies = ["Policies:", "    - [mandatory]  route-ceiling  (pulumi:pulumi:Stack: x)"]
+    output = error + policies if order == "stderr-first" else policies + error
+    assert failure_reason(RuntimeError(""), output) == "preview failed"
