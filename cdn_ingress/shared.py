@@ -13,6 +13,7 @@ from typing import Any
 
 from cdn_ingress.errors import MISSING, ManifestError, Problem
 from cdn_ingress.manifests import Document
+from cdn_ingress.model import mapping
 from cdn_ingress.routes import Plan
 
 ANNOTATION = "cdn-ingress.io/shared-origin"
@@ -51,8 +52,7 @@ def shared_origins(plan: Plan, *, default: bool) -> dict[tuple[str, str], int]:
 
 
 def _is_shared(doc: Document, default: bool, problems: list[Problem]) -> bool:
-    raw = doc.metadata.get("annotations", {}).get(ANNOTATION) if isinstance(
-        doc.metadata.get("annotations"), dict) else None
+    raw = mapping(doc.metadata.get("annotations")).get(ANNOTATION)
     if raw is None:
         return default
     if raw not in ("true", "false"):

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from typing import Any
+
+from pulumi.dynamic import CheckFailure
+
+from restkit.values import known
 
 CLAIM_PREFIX = "cdn-ingress owner="
 OWNER = re.compile(r"^[A-Za-z0-9._/-]{1,80}$")
@@ -39,3 +44,23 @@ def outside_zone(name: Any, zone: Any) -> bool:
         return False
     zone = zone.rstrip(".").lower()
     return name != zone and not name.endswith("." + zone)
+
+
+Rule = Callable[[str, bool, str], None]
+
+
+def checker(p: dict[str, Any]) -> tuple[list[CheckFailure], Rule]:
+    """The failures of one ``check`` and the function that adds one when a known value is not ``ok``."""
+    failures: list[CheckFailure] = []
+
+    def rule(field: str, ok: bool, allowed: str) -> None:
+        if known(p.get(field)) and not ok:
+            failures.append(CheckFailure(field, f"{field}={p.get(field)!r}: {allowed}"))
+
+    return failures, rule
+
+
+def check_zone(p: dict[str, Any], rule: Rule) -> None:
+    zone = p.get("zone")
+    rule("zone", zone == "" or (isinstance(zone, str) and bool(ZONE_ID.match(zone) or FQDN.match(zone))),
+         "must be a zone id (32 hex digits), a zone name, or empty for cloudflare:zoneId / cloudflare:zoneName")

@@ -7,7 +7,16 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure
 
-from cloudflare_provider.common import FQDN, OWNER, ZONE_ID, claim, claim_of, is_address, outside_zone
+from cloudflare_provider.common import (
+    FQDN,
+    OWNER,
+    check_zone,
+    checker,
+    claim,
+    claim_of,
+    is_address,
+    outside_zone,
+)
 from cloudflare_provider.types import DnsRecordWire
 from restkit.values import known, whole
 
@@ -29,15 +38,9 @@ def normal(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_inputs(p: dict[str, Any]) -> list[CheckFailure]:
-    failures: list[CheckFailure] = []
-
-    def rule(field: str, ok: bool, allowed: str) -> None:
-        if known(p.get(field)) and not ok:
-            failures.append(CheckFailure(field, f"{field}={p.get(field)!r}: {allowed}"))
-
+    failures, rule = checker(p)
+    check_zone(p, rule)
     zone = p.get("zone")
-    rule("zone", zone == "" or (isinstance(zone, str) and bool(ZONE_ID.match(zone) or FQDN.match(zone))),
-         "must be a zone id (32 hex digits), a zone name, or empty for cloudflare:zoneId / cloudflare:zoneName")
     rule("name", isinstance(p.get("name"), str) and bool(FQDN.match(p["name"])), "must be a lower-case FQDN")
     rule("name", not (known(zone) and outside_zone(p.get("name"), zone)), f"must be inside the zone {zone!r}")
     rule("type", p.get("type") in TYPES, f"must be one of {list(TYPES)}")

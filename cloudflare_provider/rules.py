@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure
 
-from cloudflare_provider.common import FQDN, OWNER, ZONE_ID, claim, claim_of, outside_zone
+from cloudflare_provider.common import FQDN, OWNER, check_zone, checker, claim, claim_of, outside_zone
 from cloudflare_provider.types import RuleWire
 from restkit.values import known, whole
 
@@ -43,15 +43,9 @@ def normal(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_inputs(p: dict[str, Any]) -> list[CheckFailure]:
-    failures: list[CheckFailure] = []
-
-    def rule(field: str, ok: bool, allowed: str) -> None:
-        if known(p.get(field)) and not ok:
-            failures.append(CheckFailure(field, f"{field}={p.get(field)!r}: {allowed}"))
-
+    failures, rule = checker(p)
+    check_zone(p, rule)
     zone = p.get("zone")
-    rule("zone", zone == "" or (isinstance(zone, str) and bool(ZONE_ID.match(zone) or FQDN.match(zone))),
-         "must be a zone id (32 hex digits), a zone name, or empty for cloudflare:zoneId / cloudflare:zoneName")
     for field in ("host", "origin_host"):
         rule(field, isinstance(p.get(field), str) and bool(FQDN.match(p[field])), "must be a lower-case FQDN")
         rule(field, not (known(zone) and outside_zone(p.get(field), zone)),
