@@ -12,10 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import ConfigureRequest, CreateResult, DiffResult, Resource, ResourceProvider, UpdateResult
+from pulumi.dynamic import ConfigureRequest, CreateResult, DiffResult, Resource, UpdateResult
 
 from cdn_ingress import kubeconfig as kubeconfigs
 from cdn_ingress.sources.ingress_class import CONTROLLER
+from restkit.provider import ConfiguredProvider
 
 GROUP, VERSION = "gateway.networking.k8s.io", "v1"
 INPUTS = ("plural", "namespace", "name", "status")
@@ -39,7 +40,7 @@ def merged(plural: str, live: dict[str, Any], ours: dict[str, Any], now: str) ->
     return {"parents": others + mine}
 
 
-class GatewayApiStatusProvider(ResourceProvider):
+class GatewayApiStatusProvider(ConfiguredProvider):
     def __init__(self) -> None:
         self._kubeconfig: str | None = None
         self._context: str | None = None
@@ -47,12 +48,6 @@ class GatewayApiStatusProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._kubeconfig = req.config.get(kubeconfigs.SETTING)
         self._context = req.config.get("kubernetes:context")
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
 
     def _call(self, what: str, call: Callable[[Any], Any]) -> Any:
         kube_client = kubeconfigs.kube_client()

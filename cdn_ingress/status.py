@@ -17,11 +17,11 @@ from pulumi.dynamic import (
     DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
 from cdn_ingress import kubeconfig as kubeconfigs
+from restkit.provider import ConfiguredProvider
 
 INPUTS = ("namespace", "ingress", "hostnames")
 
@@ -30,7 +30,7 @@ class IngressStatusError(RuntimeError):
     """A status call failed; the message names the kubeconfig's source, never its content."""
 
 
-class IngressStatusProvider(ResourceProvider):
+class IngressStatusProvider(ConfiguredProvider):
     def __init__(self) -> None:
         self._kubeconfig: str | None = None
         self._context: str | None = None
@@ -38,12 +38,6 @@ class IngressStatusProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._kubeconfig = req.config.get(kubeconfigs.SETTING)  # unset: KUBECONFIG, as the provider
         self._context = req.config.get("kubernetes:context")
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}  # nothing from configure() goes into state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
 
     def _call(self, what: str, call: Callable[[Any], Any]) -> Any:
         """``call(api)`` with the timeout; Kubernetes' 404 goes through as an ApiException, any other

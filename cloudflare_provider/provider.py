@@ -16,7 +16,6 @@ from pulumi.dynamic import (
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
@@ -35,18 +34,13 @@ from cloudflare_provider.records import (
 )
 from cloudflare_provider.settings import CloudflareSettings
 from cloudflare_provider.types import DnsRecordWire
+from restkit.provider import ConfiguredProvider
 from restkit.values import known
 
 
-class DnsRecordProvider(ResourceProvider):
+class DnsRecordProvider(ConfiguredProvider):
     def __init__(self) -> None:
         self.settings = CloudflareSettings()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}  # the token and clients come from configure(), never from state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
 
     def configure(self, req: ConfigureRequest) -> None:
         self.settings.configure(req.config)

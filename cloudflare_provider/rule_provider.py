@@ -14,7 +14,6 @@ from pulumi.dynamic import (
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
@@ -37,6 +36,7 @@ from cloudflare_provider.rules import (
 )
 from cloudflare_provider.settings import CloudflareSettings
 from cloudflare_provider.types import RulesetWire, RuleWire
+from restkit.provider import ConfiguredProvider
 from restkit.values import known
 
 
@@ -47,15 +47,9 @@ def _find(ruleset: RulesetWire | None, rule_id: str) -> RuleWire | None:
     return None
 
 
-class OriginRuleProvider(ResourceProvider):
+class OriginRuleProvider(ConfiguredProvider):
     def __init__(self) -> None:
         self.settings = CloudflareSettings()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
 
     def configure(self, req: ConfigureRequest) -> None:
         self.settings.configure(req.config)

@@ -21,7 +21,6 @@ from pulumi.dynamic import (
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
@@ -29,6 +28,7 @@ from edgio_provider.client import EdgioClient
 from edgio_provider.errors import EdgioDeployError, EdgioNotFound
 from edgio_provider.provider import EdgioSettings
 from edgio_provider.watch import DeployWatch
+from restkit.provider import ConfiguredProvider
 from restkit.values import known
 
 #: Up to this many pending rules of one shortname are read one by one; more cost a listing.
@@ -53,15 +53,9 @@ def check_rules(news: dict[str, Any]) -> list[CheckFailure]:
     return failures
 
 
-class RuleDeploymentProvider(ResourceProvider):
+class RuleDeploymentProvider(ConfiguredProvider):
     def __init__(self) -> None:
         self.settings = EdgioSettings()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
 
     def configure(self, req: ConfigureRequest) -> None:
         self.settings.configure(req.config)

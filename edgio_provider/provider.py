@@ -24,7 +24,6 @@ from pulumi.dynamic import (
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
@@ -49,6 +48,7 @@ from edgio_provider.rules import (
     payload,
 )
 from restkit import clean_credential, positive_setting
+from restkit.provider import ConfiguredProvider
 from restkit.values import known
 
 
@@ -101,15 +101,9 @@ def _positive(c: Any, setting: str, default: float) -> float:
     return positive_setting(c.get(setting), default, setting=setting, error=EdgioConfigError)
 
 
-class DeliveryRuleProvider(ResourceProvider):
+class DeliveryRuleProvider(ConfiguredProvider):
     def __init__(self) -> None:
         self.settings = EdgioSettings()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}  # credentials and clients come from configure(), never from state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
 
     def configure(self, req: ConfigureRequest) -> None:
         self.settings.configure(req.config)

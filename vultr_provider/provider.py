@@ -26,11 +26,11 @@ from pulumi.dynamic import (
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
 from restkit import positive_setting
+from restkit.provider import ConfiguredProvider
 from vultr_provider import claims
 from vultr_provider.checks import INPUTS, check_inputs, known, normal, sort_key
 from vultr_provider.claims import StateClaim
@@ -45,7 +45,7 @@ REPLACE_ON = ("domain", "name", "type")
 CLAIM_ATTEMPTS = 3
 
 
-class DnsRecordSetProvider(ResourceProvider):
+class DnsRecordSetProvider(ConfiguredProvider):
     def __init__(self) -> None:
         self._api_key: str | None = None
         self._endpoint = DEFAULT_ENDPOINT
@@ -55,12 +55,6 @@ class DnsRecordSetProvider(ResourceProvider):
         self._client: VultrClient | None = None
         self._zones: ZoneSnapshots | None = None
         self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}  # credentials and clients come from configure(), never from state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
 
     def configure(self, req: ConfigureRequest) -> None:
         config = req.config
