@@ -4,17 +4,23 @@ provider process handles, instead of a search or a read per object.
 A listing younger than ``max_age`` seconds is reused and this process's own writes are applied to
 it as they happen; writes by other processes show up once it ages out. A caller that needs data
 newer than its own write passes ``not_before`` (a time of ``now()``): it gets a listing that began
-at or after that time, and callers waiting together share one.
+at or after that time, and callers waiting together share one. Writes that such a caller will check
+announce themselves (``writing``): a listing for a check waits (a bounded time) until the writes in
+flight have answered, so claims written together are checked on one listing, not one each.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item", bound=Mapping[str, Any])
+GATHER_SECONDS = 2.0
+"""The longest a check's listing waits for the writes in flight (a steady stream of writes never
+starves it)."""
 
 
 class SharedListings(Generic[Item]):
@@ -24,6 +30,8 @@ class SharedListings(Generic[Item]):
         self._taken: dict[str, tuple[float, dict[str, Item]]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._flying: dict[str, int] = {}
+        self._landed = threading.Condition(self._guard)
 
     def _lock(self, collection: str) -> threading.Lock:
         with self._guard:
@@ -32,9 +40,33 @@ class SharedListings(Generic[Item]):
     def now(self) -> float:
         return self._clock()
 
+    @contextmanager
+    def writing(self, collection: str) -> Iterator[None]:
+        """A write that a check on a listing begun after it will follow."""
+        with self._guard:
+            self._flying[collection] = self._flying.get(collection, 0) + 1
+        try:
+            yield
+        finally:
+            with self._guard:
+                self._flying[collection] -= 1
+                self._landed.notify_all()
+
+    def _gather(self, collection: str, not_before: float) -> None:
+        """Before a listing for a check: wait until the writes in flight answered, so it serves them too."""
+        deadline = time.monotonic() + GATHER_SECONDS
+        with self._guard:
+            taken = self._taken.get(collection)
+            if taken is not None and taken[0] >= not_before:
+                return
+            while self._flying.get(collection, 0) and time.monotonic() < deadline:
+                self._landed.wait(max(0.0, deadline - time.monotonic()))
+
     def items(self, collection: str, *, fresh: bool = False, not_before: float | None = None) -> list[Item]:
         """Every item of the collection: listed now when ``fresh``, when the listing is older than
         ``max_age``, or when it began before ``not_before``."""
+        if not_before is not None:
+            self._gather(collection, not_before)
         with self._lock(collection):
             taken = self._taken.get(collection)
             if fresh or taken is None or self._clock() - taken[0] > self._max_age or \

@@ -136,14 +136,15 @@ def write(writer: SetWriter, p: dict[str, Any], names: NameView, decision: Decis
             return ClaimStep(mine.record_id, mine.data, surplus=taken)
         writer.patch_id(mine.record_id, data=data)
         return ClaimStep(mine.record_id, data, previous=mine.data, surplus=taken)
-    if decision.taken:
-        first = decision.taken[0]
-        writer.patch_id(first.record_id, data=data)
-        return ClaimStep(first.record_id, data, previous=first.data, surplus=taken[1:],
-                         written_at=writer.zones.now())
-    # No record holds this data yet (else it would be ours): a lost answer is found by data.
-    record = writer.create_at(marker_name(p["name"]), "TXT", data, MARKER_TTL, set())
-    return ClaimStep(str(record["id"]), data, created=True, written_at=writer.zones.now())
+    with writer.zones.writing(writer.domain):  # the check after it shares a listing with claims in flight
+        if decision.taken:
+            first = decision.taken[0]
+            writer.patch_id(first.record_id, data=data)
+            return ClaimStep(first.record_id, data, previous=first.data, surplus=taken[1:],
+                             written_at=writer.zones.now())
+        # No record holds this data yet (else it would be ours): a lost answer is found by data.
+        record = writer.create_at(marker_name(p["name"]), "TXT", data, MARKER_TTL, set())
+        return ClaimStep(str(record["id"]), data, created=True, written_at=writer.zones.now())
 
 
 def finish(writer: SetWriter, p: dict[str, Any], step: ClaimStep, owned: dict[str, str]) -> None:

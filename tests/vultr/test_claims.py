@@ -164,3 +164,25 @@ def test_a_failed_owner_change_keeps_the_old_claim(emulators: Emulators) -> None
     assert f"owner={STACK_A}" in markers(emulators)[0]["data"]
     provider(emulators).delete(old.id, old.outs)
     assert client(emulators).list_records(ZONE) == []
+
+
+# -- claims written together are checked on one listing ---------------------------------------------
+def test_claims_written_together_share_one_fresh_listing(emulators: Emulators) -> None:
+    """Four sets created at once by one provider process (the engine's four workers): each claim must
+    be checked on a listing begun after it, and one listing begun after all four serves them all."""
+    p, c = provider(emulators), client(emulators)
+    for i in range(600):  # two pages of the zone
+        c.create_record(ZONE, name=f"foreign{i}", type="A", data="192.0.2.1", ttl=300)
+    emulators.admin("vultr", "DELETE", "calls")
+    emulators.faults("vultr", latency_ms=40)  # the writes overlap, as at a real vendor
+    made: dict[int, str] = {}
+    workers = [threading.Thread(target=lambda i=i: made.update(
+        {i: p.create(props(name=f"set{i}", owner=STACK_A, set_key=f"default/set{i}")).id})) for i in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    emulators.faults("vultr", latency_ms=0)
+    pages = [call for call in emulators.calls("vultr") if call["method"] == "GET"]
+    assert len(made) == 4
+    assert len(pages) == 4, f"{len(pages)} pages: the zone listed {len(pages) // 2} times, twice is enough"
