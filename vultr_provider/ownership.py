@@ -44,9 +44,9 @@ class Claim:
     shared: bool = False
     """The owner contributes to a name other stacks may contribute to as well."""
     pending: frozenset[str] = frozenset()
+    """Addresses a shared set is adding now: records of these it made may not be named yet."""
     port: int = 0
     """The port a shared name's contributor serves the origin on (its Services' NodePort), 0 unsaid."""
-    """Addresses a shared set is adding now: records of these it made may not be named yet."""
 
     def names(self, record_id: str) -> bool:
         return self.records is None or record_id in self.records
