@@ -34,6 +34,8 @@ class Step:
     op: str
     old: dict[str, Any] | None = None
     new: dict[str, Any] | None = None
+    last_seen: dict[str, Any] = field(default_factory=dict)
+    """The old state's outputs: what the last run (up or refresh) saw at the vendor."""
     old_protect: bool = False
     new_protect: bool = False
     retain_on_delete: bool = False
@@ -104,6 +106,7 @@ def _add_step(preview: Preview, meta: Mapping[str, Any]) -> None:
     step.custom = step.custom or bool(old.get("custom") or new.get("custom"))
     if old:
         step.old = clean(old.get("inputs") or {})
+        step.last_seen = clean(old.get("outputs") or {})
         step.old_protect = bool(old.get("protect"))
         step.retain_on_delete = step.retain_on_delete or bool(old.get("retainOnDelete"))
     if new:

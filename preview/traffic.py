@@ -169,7 +169,7 @@ def _origin_update(step: Step, out: Traffic) -> None:
         lost = [a for a in before if a not in after]
         gained = [a for a in after if a not in before]
         if lost:
-            shared = _shared(step.new or step.old)
+            shared = _shared(step)
             empty = "; no address of this stack is left" if shared else "; no address is left"
             out.warnings.append(f"Origin {code(origin)} **loses** {text(', '.join(lost))}: the CDN stops sending "
                                 "requests there" + (empty if not after else "") + shared)
@@ -183,18 +183,28 @@ def _origin_update(step: Step, out: Traffic) -> None:
         out.origins.append(f"⏱️ {code(origin)} TTL {text(_text(ttl_old))} s → {text(_text(ttl_new))} s")
 
 
-def _shared(props: dict[str, Any] | None) -> str:
-    """A shared origin name: other stacks' clusters contribute to it; this stack changes only its own."""
+def _shared(step: Step) -> str:
+    """A shared origin name: other stacks' clusters contribute to it; this stack changes only its own.
+    The other contributors are named as the last run saw them: the preview has no vendor key."""
+    props = step.new or step.old
     if not props or props.get("shared") is not True:
         return ""
     return (f" (shared with other stacks, port {text(_text(props.get('port')))}: only this stack's addresses "
-            "change, the other contributors' stay)")
+            f"change, the other contributors' stay{_contributors(step.last_seen.get('contributors'))})")
+
+
+def _contributors(seen: Any) -> str:
+    if not isinstance(seen, list) or not seen:
+        return ""
+    named = [f"{text(_text(c.get('owner')))} ({text(', '.join(map(str, c.get('addresses') or [])) or 'no address')})"
+             for c in seen if isinstance(c, dict)]
+    return f"; other contributors as of the last run: {'; '.join(named)}"
 
 
 def _origins(steps: list[Step], out: Traffic) -> None:
     for step in (s for s in steps if s.type == DNS_TYPE):
         origin = origin_of(step)
-        note = _shared(step.new or step.old)
+        note = _shared(step)
         if step.op == "create":
             addresses = _addresses(step.new)
             shown = ", ".join(addresses) if addresses is not None else repr(Unknown())

@@ -103,15 +103,15 @@ class DnsRecordSetProvider(ConfiguredProvider):
     # -- lifecycle ---------------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = normal(props)
-        owned_map, marker = self._apply(p, StateClaim())
-        return CreateResult(_set_id(p), _outputs(p, owned_map, marker))
+        owned_map, marker, names = self._apply(p, StateClaim())
+        return CreateResult(_set_id(p), _outputs(p, owned_map, marker, names))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         p = normal(news)
         state = StateClaim(frozenset((olds.get("record_ids") or {}).values()), str(olds.get("marker_id") or ""),
                            str(olds.get("owner") or ""), str(olds.get("set_key") or ""))
-        owned_map, marker = self._apply(p, state)
-        return UpdateResult(_outputs(p, owned_map, marker))
+        owned_map, marker, names = self._apply(p, state)
+        return UpdateResult(_outputs(p, owned_map, marker, names))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Removes the records in state, never one another claim names, and the marker last."""
@@ -143,11 +143,11 @@ class DnsRecordSetProvider(ConfiguredProvider):
         owned = {r["data"]: str(r["id"]) for r in live if r["name"] == p["name"]}
         p["addresses"] = sorted(owned, key=sort_key)
         p["ttl"] = live[0]["ttl"]
-        outs = _outputs(p, owned, claim.record_id if claim else None)
+        outs = _outputs(p, owned, claim.record_id if claim else None, names)
         return ReadResult(id_, outs, {k: outs[k] for k in INPUTS})
 
     # -- steps -------------------------------------------------------------------------------
-    def _apply(self, p: dict[str, Any], state: StateClaim) -> tuple[dict[str, str], str | None]:
+    def _apply(self, p: dict[str, Any], state: StateClaim) -> tuple[dict[str, str], str | None, NameView]:
         """Claim the name, bring the records to the declared set, name them in the marker. A claim
         that meets another stack's racing claim is withdrawn and tried again after a pause; any
         other failure withdraws it and removes the records this run made (Pulumi keeps the state
@@ -163,7 +163,7 @@ class DnsRecordSetProvider(ConfiguredProvider):
                     decision = claims.verify(p, names, step, decision)
                 owned = self._converge(writer, p, decision.owned, names)
                 claims.finish(writer, p, step, owned)
-                return owned, step.marker_id
+                return owned, step.marker_id, names
             except VultrConflict:
                 claims.withdraw(writer, step)
                 if attempt == CLAIM_ATTEMPTS or not self._raced(p, names, step):
@@ -212,10 +212,21 @@ def _positive(config: Any, setting: str, default: float) -> float:
     return positive_setting(config.get(setting), default, setting=setting, error=VultrConfigError)
 
 
-def _outputs(p: dict[str, Any], owned: dict[str, str], marker: str | None = None) -> dict[str, Any]:
+def _outputs(p: dict[str, Any], owned: dict[str, str], marker: str | None, names: NameView) -> dict[str, Any]:
     addresses = sorted(owned, key=sort_key)
-    return {**{k: p[k] for k in INPUTS}, "addresses": addresses, "fqdn": _fqdn(p),
+    outs = {**{k: p[k] for k in INPUTS}, "addresses": addresses, "fqdn": _fqdn(p),
             "record_ids": {a: owned[a] for a in addresses}, "marker_id": marker or ""}
+    if p["shared"]:
+        outs["contributors"] = _contributors(p, names)
+    return outs
+
+
+def _contributors(p: dict[str, Any], names: NameView) -> list[dict[str, Any]]:
+    """The other stacks contributing to a shared name and their addresses, as this run saw them: the
+    preview shows them from state (the preview job has no vendor key)."""
+    others = sorted((c for c in names.claims if c.shared and c.owner != p["owner"]), key=lambda c: (c.owner, c.key))
+    return [{"owner": c.owner, "port": c.port,
+             "addresses": sorted({r["data"] for r in names.records if c.holds(r)}, key=sort_key)} for c in others]
 
 
 def _fqdn(p: dict[str, Any]) -> str:

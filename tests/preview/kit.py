@@ -25,9 +25,9 @@ def secret(plaintext: str | None = None) -> dict[str, str]:
 
 
 def state(type_: str, name: str, inputs: dict[str, Any], *, protect: bool = False,
-          retain: bool = False) -> dict[str, Any]:
+          retain: bool = False, outputs: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"type": type_, "urn": urn(type_, name), "custom": True, "id": "", "parent": "", "provider": "",
-            "protect": protect, "retainOnDelete": retain, "inputs": inputs, "outputs": {}}
+            "protect": protect, "retainOnDelete": retain, "inputs": inputs, "outputs": outputs or {}}
 
 
 def step(op: str, type_: str, name: str, old: dict[str, Any] | None, new: dict[str, Any] | None,

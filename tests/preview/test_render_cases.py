@@ -135,6 +135,18 @@ def test_a_shared_origin_says_only_this_stacks_addresses_change() -> None:
     assert "no address is left" not in text
 
 
+def test_a_shared_origin_names_its_other_contributors_as_last_seen() -> None:
+    """The preview job has no vendor key: the contributors come from the state, as the last run saw them;
+    a hostile owner text from a marker in the zone shows as typed, not as Markdown."""
+    others = [{"owner": "cdn-ingress/prod-us/bb22bb", "port": 30080, "addresses": ["203.0.113.21", "203.0.113.22"]},
+              {"owner": "@admin <b>x</b>", "port": 30080, "addresses": []}]
+    old, new = ({**records(addresses), "shared": True, "port": 30080} for addresses in (["203.0.113.11"], []))
+    text = render(parse(lines(dns_step("update", old, new, outputs={"contributors": others}))), TARGET)
+    line = next(x for x in text.splitlines() if "other contributors as of the last run" in x)
+    assert "as of the last run: cdn-ingress/prod-us/bb22bb (203.0.113.21, 203.0.113.22); " in line
+    assert "<b>" not in line and "@admin" not in line and "(no address)" in line
+
+
 def test_a_path_change_with_the_request_path_kept_reads_as_a_move() -> None:
     old, new = rule("/bob", source_path="/bob"), rule("/robert", source_path="/robert")
     text = render(parse(lines(rule_step("delete", "/bob", old, None), rule_step("create", "/robert", None, new))),

@@ -45,6 +45,18 @@ def test_a_node_change_in_one_cluster_moves_only_its_addresses(emulators: Emulat
     assert moved.outs["marker_id"] == us.outs["marker_id"]
 
 
+def test_each_contributor_sees_the_others_for_the_preview(emulators: Emulators) -> None:
+    """The outputs name the other contributors and their addresses as this run saw them (a create or
+    update) and as a refresh sees them: the preview, which has no vendor key, shows them from state."""
+    eu = provider(emulators).create(shared(STACK_A, EU, port=30080))
+    us = provider(emulators).create(shared(STACK_B, US, port=30080))
+    assert eu.outs["contributors"] == []
+    assert us.outs["contributors"] == [{"owner": STACK_A, "port": 30080, "addresses": EU}]
+    seen = provider(emulators).read(eu.id, eu.outs).outs
+    assert seen["contributors"] == [{"owner": STACK_B, "port": 30080, "addresses": US}]
+    assert "contributors" not in provider(emulators).create(props(name="solo", owner=STACK_A)).outs
+
+
 def test_destroying_one_stack_leaves_the_others_addresses(emulators: Emulators) -> None:
     eu = provider(emulators).create(shared(STACK_A, EU))
     us = provider(emulators).create(shared(STACK_B, US))
