@@ -30,6 +30,7 @@ class RuleOptions:
     profile: str | None = None  # None: the stack's default profile
     shortname: str | None = None  # None: the stack's default account
     options: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    rules: bool = True  # False (cdn-ingress.io/rules: "off"): the object contributes its origin only, no CDN rule
 
 
 class AnnotationError(ValueError):
@@ -75,6 +76,13 @@ def _shortname(value: str) -> dict[str, Any]:
     return {"shortname": value}
 
 
+def _rules(value: str) -> dict[str, Any]:
+    if value not in ("on", "off"):
+        raise AnnotationError("must be \"on\" (the default: the object's CDN rules are written) or \"off\" "
+                              "(its origin only, no CDN rule: another stack writes the rules)")
+    return {"rules": value == "on"}
+
+
 def _headers(option: str) -> Callable[[str], dict[str, Any]]:
     def parse(value: str) -> dict[str, Any]:
         options = []
@@ -109,7 +117,10 @@ PARSERS: dict[str, Callable[[str], dict[str, Any]]] = {
     "response-headers": _headers("reply_send_header"),
     "cache-min-seconds": _seconds("refresh_absmin"),
     "cache-max-seconds": _seconds("refresh_absmax"),
+    "rules": _rules,
 }
+#: Not a rule option but whether the object has rules at all: served on every CDN.
+RULES = PREFIX + "rules"
 
 
 def parse_rule_options(annotations: Mapping[str, Any]) -> tuple[RuleOptions, list[tuple[str, Any, str]]]:

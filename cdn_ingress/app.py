@@ -10,6 +10,7 @@ deploys).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pulumi
@@ -27,6 +28,18 @@ from vultr_provider import DnsRecordSet, DnsRecordSetArgs
 
 COMPONENT_TYPE = "cdn-ingress:index:CdnIngressApp"
 __all__ = ["COMPONENT_TYPE", "CdnIngressApp", "Origin"]
+
+
+def ruled(plan: Plan, *, manage_rules: bool) -> Plan:
+    """The part of the plan whose CDN rules this stack writes: none on a stack that only contributes
+    origins (``cdn-ingress:manageRules: false``), and no route of an object annotated
+    ``cdn-ingress.io/rules: "off"`` (another stack writes those rules); their origins stay."""
+    routes = [r for r in plan.routes if manage_rules and r.options.rules]
+    objects = {id(r.ingress) for r in routes}
+    hosts = {r.host for r in routes if r.ingress.kind == "HTTPRoute"}
+    return replace(plan, routes=routes,
+                   route_statuses=[s for s in plan.route_statuses if id(s.route) in objects],
+                   gateway_hosts={k: h for k, h in plan.gateway_hosts.items() if hosts.intersection(h)})
 
 
 class CdnIngressApp(pulumi.ComponentResource):
@@ -48,16 +61,17 @@ class CdnIngressApp(pulumi.ComponentResource):
             backend: Origin(tuple(self._origin(*backend, rtype, found) for rtype, found in families.items()))
             for backend in plan.backend_services
         }
-        # A stack that only contributes origin addresses to names another stack routes to has no rule.
-        routes = plan.routes if settings.manage_rules else []
+        # Origins come from every route; rules, deploys and statuses only from routes this stack writes.
+        plan = ruled(plan, manage_rules=settings.manage_rules)
+        routes = plan.routes
         self.cdn = cdn or cdn_for(settings)
         wiring = Wiring(settings, self._owner, self.objects, self.origins, self._vendor_options, self)
         published = self.cdn.publish(wiring, routes)
         self.rules, self.records = published.rules, published.records
-        self.deployments = {id(doc): d for doc in plan.cdn_ingresses if settings.manage_rules
+        self.deployments = {id(doc): d for doc in plan.cdn_ingresses
                             for d in [self.cdn.deployment(wiring, doc, self._rules_of(doc, plan))] if d is not None}
         self.statuses: list[pulumi.Resource] = []
-        if settings.write_ingress_status and settings.manage_rules:
+        if settings.write_ingress_status:
             self.statuses = [self._status(doc, plan) for doc in plan.cdn_ingresses if doc.kind == "Ingress"]
             self.statuses += [self._route_status(status, plan) for status in plan.route_statuses]
             self.statuses += [self._gateway_status(key, hosts, plan) for key, hosts in plan.gateway_hosts.items()]

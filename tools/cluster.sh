@@ -14,13 +14,36 @@
 #   tools/cluster.sh kubeconfig   print the kubeconfig path
 #
 # Everything binds to 127.0.0.1. Data and kubeconfig live under $CDN_INGRESS_CACHE/cluster.
+#
+# CLUSTER=second runs a second, independent cluster beside the first (two clusters serving one
+# origin name): kwok name cdn-ingress-second, data and kubeconfig under
+# $CDN_INGRESS_CACHE/cluster-second, nodes node-1..3 with ExternalIP 203.0.113.21..23, and fixed
+# ports 32740..32745 (the first cluster's ports are kwokctl's pick, counting down from 32767).
+# Unset (or CLUSTER=first) is the first cluster, as always.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tools/env.sh
 source "$ROOT/tools/env.sh"
 BIN=$CDN_INGRESS_CACHE/bin
-NAME=cdn-ingress
-export KWOK_WORKDIR=$CDN_INGRESS_CACHE/cluster
+case "${CLUSTER:-first}" in
+  first)
+    NAME=cdn-ingress
+    export KWOK_WORKDIR=$CDN_INGRESS_CACHE/cluster
+    ADDRESSES=203.0.113.11,203.0.113.12,203.0.113.13
+    PORTS="" ;;
+  second)
+    NAME=cdn-ingress-second
+    export KWOK_WORKDIR=$CDN_INGRESS_CACHE/cluster-second
+    ADDRESSES=203.0.113.21,203.0.113.22,203.0.113.23
+    PORTS="
+  etcdPort: 32740
+  etcdPeerPort: 32741
+  kubeApiserverPort: 32742
+  kubeControllerManagerPort: 32743
+  kubeSchedulerPort: 32744
+  kwokControllerPort: 32745" ;;
+  *) printf '[cluster] CLUSTER=%s: unknown cluster; allowed: first (the default), second\n' "$CLUSTER" >&2; exit 2 ;;
+esac
 KUBECONFIG_PATH=$KWOK_WORKDIR/kubeconfig
 PY=${PYTHON:-$ROOT/venv/bin/python}
 
@@ -43,7 +66,7 @@ apiVersion: config.kwok.x-k8s.io/v1alpha1
 options:
   runtime: binary
   bindAddress: 127.0.0.1
-  kubeVersion: v$(. "$ROOT/tools/versions.sh"; echo "$KUBE_VERSION")
+  kubeVersion: v$(. "$ROOT/tools/versions.sh"; echo "$KUBE_VERSION")$PORTS
 CFG
   say "creating cluster '$NAME' (binaries from $BIN)"
   kwokctl create cluster --config "$KWOK_WORKDIR/kwokctl.yaml" --runtime binary \
@@ -69,7 +92,7 @@ start() {
   fi
   for _ in $(seq 1 60); do healthy && break; sleep 1; done
   healthy || { say "the API server does not answer; logs in $KWOK_WORKDIR/clusters/$NAME/logs"; exit 1; }
-  "$PY" "$ROOT/tools/nodes.py" --kubeconfig "$KUBECONFIG_PATH" ensure
+  "$PY" "$ROOT/tools/nodes.py" --kubeconfig "$KUBECONFIG_PATH" --addresses "$ADDRESSES" ensure
   gateway_crds
   say "ready; KUBECONFIG=$KUBECONFIG_PATH"
 }
@@ -89,5 +112,5 @@ case "${1:-}" in
   delete) if exists; then kwokctl delete cluster; fi; say "deleted" ;;
   status) healthy ;;
   kubeconfig) echo "$KUBECONFIG_PATH" ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,22p' "$0" >&2; exit 2 ;;
 esac

@@ -4,6 +4,9 @@
     python tools/nodes.py --kubeconfig PATH ensure   create node-1..3 if missing, wait until Ready,
                                                      give each its ExternalIP (203.0.113.11..13),
                                                      delete any other simulated node
+    python tools/nodes.py --kubeconfig PATH --addresses A,B,C ensure
+                                                     the same with other ExternalIPs (a second
+                                                     cluster: 203.0.113.21..23)
     python tools/nodes.py --kubeconfig PATH replace OLD NEW ADDRESS
                                                      a node replaced: NEW joins (Ready, ExternalIP
                                                      ADDRESS), then OLD leaves (benchmarks)
@@ -55,12 +58,13 @@ def node_body(name: str) -> dict:
     }
 
 
-def ensure(core: client.CoreV1Api, timeout: float = 60.0) -> None:
+def ensure(core: client.CoreV1Api, timeout: float = 60.0, nodes: dict[str, str] | None = None) -> None:
+    nodes = NODES if nodes is None else nodes
     for node in core.list_node(label_selector="type=kwok").items:
-        if node.metadata.name not in NODES:
+        if node.metadata.name not in nodes:
             core.delete_node(node.metadata.name)
             print(f"[nodes] deleted {node.metadata.name}", file=sys.stderr)
-    for name, external in NODES.items():
+    for name, external in nodes.items():
         join(core, name, external, timeout)
 
 
@@ -92,6 +96,8 @@ def join(core: client.CoreV1Api, name: str, external: str, timeout: float = 60.0
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kubeconfig", required=True)
+    parser.add_argument("--addresses", default=",".join(NODES.values()),
+                        help="ensure: the ExternalIPs of node-1, node-2, ... (comma-separated)")
     parser.add_argument("command", choices=["ping", "ensure", "replace"])
     parser.add_argument("args", nargs="*", help="replace: OLD NEW ADDRESS")
     args = parser.parse_args(argv)
@@ -99,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ping":
         core.list_namespace(limit=1, _request_timeout=5)
     elif args.command == "ensure":
-        ensure(core)
+        addresses = [a.strip() for a in args.addresses.split(",") if a.strip()]
+        ensure(core, nodes={f"node-{i}": a for i, a in enumerate(addresses, 1)})
     else:
         if len(args.args) != 3:
             parser.error("replace takes OLD NEW ADDRESS, e.g. replace node-1 node-4 203.0.113.14")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cdn_ingress.annotations import PREFIX
+from cdn_ingress.annotations import PREFIX, RULES
 from cdn_ingress.errors import Problem
 from cdn_ingress.manifests import Document
 from cdn_ingress.model import Route, mapping
@@ -27,7 +27,7 @@ _FILTERS = ("RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite")
 
 def refusals(routes: list[Route], zone: str) -> list[Problem]:
     problems: dict[tuple[int, str], Problem] = {}  # one per object and field, however many routes share it
-    for route in routes:
+    for route in (r for r in routes if r.options.rules):  # rules off: nothing published here to refuse
         found = [*_annotations(route.ingress), *_filters(route), *_host(route, zone)]
         if not found and _needs_edgio(route):
             found = [Problem(route.ingress.file, route.ingress.label, route.at, route.key, OPTIONS_REFUSED)]
@@ -38,7 +38,7 @@ def refusals(routes: list[Route], zone: str) -> list[Problem]:
 
 def _annotations(doc: Document) -> list[Problem]:
     annotations = mapping(doc.metadata.get("annotations"))
-    ours = {k: v for k, v in annotations.items() if isinstance(k, str) and k.startswith(PREFIX)}
+    ours = {k: v for k, v in annotations.items() if isinstance(k, str) and k.startswith(PREFIX) and k != RULES}
     keys = sorted(ours) + [k for k in sorted(SERVED_KEYS) if k in annotations and _has_effect(k, annotations, ours)]
     return [Problem(doc.file, doc.label, f"metadata.annotations[{key!r}]", annotations[key], ANNOTATION_REFUSED)
             for key in keys]

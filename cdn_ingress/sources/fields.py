@@ -76,7 +76,8 @@ METADATA: dict[str, Field] = {
     "metadata.name": Field(SERVED, "names the object; messages and the status write use it"),
     "metadata.namespace": Field(SERVED, "the namespace of the object and of its backend Services"),
     "metadata.labels": Field(SERVED, "declared as written; label cdn=<ingressClass> selects an Ingress"),
-    "metadata.annotations": Field(SERVED, "cdn-ingress.io/* are rule options; other controllers' keys are "
+    "metadata.annotations": Field(SERVED, "cdn-ingress.io/* are rule options (cdn-ingress.io/rules: \"off\": "
+                                  "the object's origin only, no CDN rule); other controllers' keys are "
                                   "warned, a few with a CDN meaning served (see the annotations table)"),
     "metadata.*": Field(SERVED, "any other metadata field is declared to Kubernetes as written"),
 }

@@ -153,6 +153,6 @@ class HTTPRouteSource:
             chosen = RuleOptions(published_protocols=published, source_protocol=options.source_protocol,
                                  source_path=rule.source_path or options.source_path or path,
                                  profile=options.profile, shortname=options.shortname,
-                                 options=options.options + rule.options)
+                                 options=options.options + rule.options, rules=options.rules)
             yield Route(doc, host, path, path_type, rule.backend, chosen, at)
 

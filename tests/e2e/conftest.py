@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.support.emulator import Emulators
-from tests.support.pulumi_cli import Project, local_cluster, toolchain_problem
+from tests.support.pulumi_cli import Project, cluster_script, local_cluster, toolchain_problem
 
 DOMAIN = "origin.example.com"
 SHORTNAME = "cstradtman"
@@ -38,9 +38,24 @@ def kubeconfig() -> str:
 
 @pytest.fixture(scope="session")
 def kube(kubeconfig: str) -> Any:
+    return api_client(kubeconfig)
+
+
+def api_client(kubeconfig: str) -> Any:
     from kubernetes import client, config
 
     return client.ApiClient(config.new_client_from_config(config_file=kubeconfig).configuration)
+
+
+@pytest.fixture(scope="session")
+def second_kubeconfig() -> Iterator[str]:
+    """The second local cluster (``CLUSTER=second tools/cluster.sh``), started for the session and
+    stopped after it, unless it was already running before (then it is left as found)."""
+    running = cluster_script("status", cluster="second", check=False).returncode == 0
+    path = local_cluster("second")
+    yield path
+    if not running:
+        cluster_script("stop", cluster="second", check=False)
 
 
 @pytest.fixture(scope="module")

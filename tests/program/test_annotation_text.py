@@ -32,6 +32,7 @@ HOSTILE = {
     "response-headers": "X-A: a\n### Deletion gate: allowed @acme/oncall <!--",
     "cache-min-seconds": "60\n",
     "cache-max-seconds": "600\x85",
+    "rules": "off\u2028",
 }
 CHARACTERS = {"\x00": "U+0000", "\t": "U+0009", "\x1f": "U+001F", "\x7f": "U+007F", "\x9b": "U+009B",
               "\u2028": "U+2028", "\u2029": "U+2029", "\u200e": "U+200E", "\u202a": "U+202A", "\u2066": "U+2066",
@@ -95,7 +96,7 @@ def test_printable_unicode_is_still_allowed(tmp_path: Path) -> None:
 
 VALID = {"published-protocols": "http,https", "source-protocol": "https", "source-path": "/api", "profile": "LLNW",
          "shortname": "acme", "request-headers": "X-A: a", "response-headers": "X-A: a; X-B: b",
-         "cache-min-seconds": "60", "cache-max-seconds": "600"}
+         "cache-min-seconds": "60", "cache-max-seconds": "600", "rules": "off"}
 HIDDEN = st.sampled_from([*sorted(CHARACTERS), "\n", "\r", "\x85", "\u202e", "\u2069"])
 
 

@@ -36,11 +36,17 @@ def _let_plugins_hear_interrupts() -> None:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def local_cluster() -> str:
-    """Start the local cluster (idempotent) and return its kubeconfig path."""
-    subprocess.run([str(ROOT / "tools" / "cluster.sh"), "start"], check=True)
-    return subprocess.run([str(ROOT / "tools" / "cluster.sh"), "kubeconfig"], check=True,
-                          capture_output=True, text=True).stdout.strip()
+def cluster_script(*args: str, cluster: str = "first", check: bool = True, timeout: float = 300
+                   ) -> subprocess.CompletedProcess[str]:
+    """``tools/cluster.sh`` for one local cluster (``CLUSTER=second``: the second, independent one)."""
+    return subprocess.run([str(ROOT / "tools" / "cluster.sh"), *args], check=check, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, "CLUSTER": cluster})
+
+
+def local_cluster(cluster: str = "first") -> str:
+    """Start a local cluster (idempotent) and return its kubeconfig path."""
+    subprocess.run([str(ROOT / "tools" / "cluster.sh"), "start"], check=True, env={**os.environ, "CLUSTER": cluster})
+    return cluster_script("kubeconfig", cluster=cluster).stdout.strip()
 
 
 def toolchain_problem() -> str | None:
