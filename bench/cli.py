@@ -86,9 +86,10 @@ def _config(endpoints: Endpoints, cdn: str, poll_seconds: float, pending_seconds
         plain |= {"cdn-ingress:cdn": "cloudflare", "cloudflare:endpoint": endpoints.cloudflare,
                   "cloudflare:zoneName": CLOUDFLARE_ZONE}
         return plain, secret | {"cloudflare:apiToken": endpoints.cloudflare_token}
-    plain |= {"cdn-ingress:edgioShortname": SHORTNAME, "cdn-ingress:deployTimeoutSeconds": str(
-        max(600, int(pending_seconds * 4))), "edgio:endpoint": endpoints.edgio,
-              "edgio:pollSeconds": f"{poll_seconds:g}", "edgio:username": endpoints.edgio_user}
+    timeout = max(600, int(pending_seconds * 4))
+    plain |= {"cdn-ingress:edgioShortname": SHORTNAME, "cdn-ingress:deployTimeoutSeconds": str(timeout),
+              "edgio:endpoint": endpoints.edgio, "edgio:pollSeconds": f"{poll_seconds:g}",
+              "edgio:username": endpoints.edgio_user}
     return plain, secret | {"edgio:sharedKey": endpoints.edgio_key}
 
 

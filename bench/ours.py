@@ -73,7 +73,8 @@ class OurStack:
     def _start(self) -> None:
         """New providers, as each CLI command starts a new provider process: nothing cached survives."""
         if self.cdn == "cloudflare":
-            # One provider per resource type, as the engine has: each looks the zone up once.
+            # Aliases and host records share one DnsRecord provider, as under the engine (its
+            # provider cache holds one object per pickled provider, and these pickle alike).
             self.providers = {"dns": DnsRecordSetProvider(), "alias": DnsRecordProvider(),
                               "rule": OriginRuleProvider()}
             self.providers["host"] = self.providers["alias"]
