@@ -9,7 +9,7 @@ export LOCAL_STACK
 TYPED := vultr_provider edgio_provider cloudflare_provider restkit cdn_ingress emulators bench preview fleet reconciler
 
 .PHONY: help venv toolchain cluster cluster-stop emulators emulators-stop up preview refresh destroy \
-        export-state test test-unit test-e2e lint bench bench-baseline bench-convergence clean-local
+        export-state test test-unit test-e2e lint bench bench-cloudflare bench-baseline bench-convergence clean-local
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -109,6 +109,9 @@ bench: venv ## Benchmarks under the real CLI (the providers directly without the
 	$(PY) -m bench --routes 1,10 --foreign 0,5000 --pending-seconds 5 --output .run/bench-small.md
 	$(PY) -m bench --routes 100,300 --foreign 0,5000 --pending-seconds 5 --no-baseline --output .run/bench-large.md
 	{ cat .run/bench-small.md; echo; echo ---; echo; cat .run/bench-large.md; } >bench/RESULTS.md
+
+bench-cloudflare: venv ## The same lifecycle on a Cloudflare stack (cdn-ingress:cdn cloudflare, no baseline), N = 1 to 300; about 40 minutes; bench/RESULTS-CLOUDFLARE.md
+	$(PY) -m bench --cdn cloudflare --routes 1,10,100,300 --foreign 0,5000 --output bench/RESULTS-CLOUDFLARE.md
 
 bench-convergence: venv ## Node change to DNS with the reconciler running, 20 events, file backend and PostgreSQL; bench/CONVERGENCE.md
 	$(PY) -m bench.convergence --events 20 --replace --backends file,postgres --output bench/CONVERGENCE.md

@@ -1,5 +1,6 @@
 """``python -m bench``: the lifecycle over N routes and zones of F foreign records, ours and the
-baseline's, printed and written to ``bench/RESULTS.md``."""
+baseline's, printed and written to ``bench/RESULTS.md``; ``--cdn cloudflare`` measures a Cloudflare
+stack (no baseline: the original demo drove Edgio only)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import sys
 from pathlib import Path
 
 from bench import lifecycle
-from bench.measure import EDGIO_PACE, VULTR_LIMIT, Bench, Conditions
-from bench.report import Row, markdown
+from bench.measure import Bench, Conditions
+from bench.ours import CDNS
+from bench.report import Row, header_notes, markdown
 from tests.support.pulumi_cli import toolchain_problem
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -45,6 +47,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--driver", choices=["auto", "cli", "providers"], default="auto",
                         help="cli: the program under the real Pulumi CLI on the local cluster; providers: the "
                              "providers called directly; auto (default): cli when the toolchain is built")
+    parser.add_argument("--cdn", choices=CDNS, default="edgio",
+                        help="the stack's CDN (cdn-ingress:cdn): edgio (default) or cloudflare (no baseline)")
     parser.add_argument("--source", choices=["ingress", "httproute"], default="ingress",
                         help="cli driver: the routes written as Ingresses (default) or as Gateway API HTTPRoutes")
     parser.add_argument("--no-baseline", action="store_true", help="measure ours only")
@@ -55,6 +59,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.routes, args.foreign, args.pending_seconds = [10], [0], 2.0
+    if args.cdn != "edgio":
+        args.no_baseline = True
     if args.driver == "auto":
         missing = toolchain_problem()
         args.driver = "providers" if missing else "cli"
@@ -75,31 +81,23 @@ def main(argv: list[str]) -> int:
             for foreign in args.foreign:
                 conditions = Conditions(args.latency_ms, args.pending_seconds, foreign)
                 if args.driver == "cli":
-                    ours = lifecycle.cli(bench, routes, conditions, args.poll_seconds, args.source)
+                    ours = lifecycle.cli(bench, routes, conditions, args.poll_seconds, args.source, cdn=args.cdn)
                 else:
-                    ours = lifecycle.ours(bench, routes, conditions, args.poll_seconds)
+                    ours = lifecycle.ours(bench, routes, conditions, args.poll_seconds, cdn=args.cdn)
                 measured = not args.no_baseline and routes <= args.baseline_up_to
                 base = lifecycle.baseline(bench, routes, conditions, args.poll_seconds) if measured else None
                 for phase in lifecycle.PHASES:
                     row = Row(routes, foreign, phase, ours[phase], base[phase] if base else None,
-                              args.pending_seconds, idle=ours["no-op"].seconds, poll_seconds=args.poll_seconds)
+                              args.pending_seconds, idle=ours["no-op"].seconds, poll_seconds=args.poll_seconds,
+                              cdn=args.cdn)
                     rows.append(row)
                 print(f"N={routes} foreign={foreign} done", file=sys.stderr, flush=True)
     finally:
         bench.close()
     command = "python -m bench " + " ".join(argv) if argv else "python -m bench"
-    text = markdown(rows, command.strip(), [
-        f"{args.latency_ms:g} ms added to every vendor call; Vultr limit {VULTR_LIMIT:g} requests/s on; "
-        f"rules pending {args.pending_seconds:g} s after each write; deploy polls every {args.poll_seconds:g} s",
-        DRIVERS[args.driver] + "; baseline: the original demo's calls with plain requests on four workers",
-        f"bound: one deploy time (when rules are written) + calls at the slower vendor's pace "
-        f"(Vultr {VULTR_LIMIT:g}/s, Edgio {EDGIO_PACE:g}/s, the provider's default pace); no-op: our no-op's "
-        "wall time in the same run, what the command costs without a vendor call",
-        "floor: the fewest calls a tool with our guarantees needs for the phase (bench/floor.py: one listing per "
-        "page of the objects concerned, one write per changed object, one validate per changed rule, deploy polls "
-        "shared per cycle), priced like the bound; calls / floor and wall / floor say how far we are from it",
-        "reads are GETs, writes every other method; 429s are answers refused by the rate limit (retried)",
-        *([CLI_FLOOR] if args.driver == "cli" else [])])
+    notes = header_notes(args.cdn, latency_ms=args.latency_ms, pending_seconds=args.pending_seconds,
+                         poll_seconds=args.poll_seconds, driver=DRIVERS[args.driver])
+    text = markdown(rows, command.strip(), [*notes, *([CLI_FLOOR] if args.driver == "cli" else [])], args.cdn)
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from bench.ours import Endpoints
-from bench.workload import DOMAIN, NEW_NODE, SHORTNAME, Route, Workload
+from bench.workload import CLOUDFLARE_ZONE, DOMAIN, NEW_NODE, SHORTNAME, Route, Workload
 from tests.support.pulumi_cli import ROOT, Project, local_cluster
 
 #: The node that leaves and the one that joins in "one node replaced" (tools/nodes.py's naming).
@@ -77,12 +77,28 @@ def _httproute(name: str, paths: list[Route]) -> dict[str, Any]:
                  "backendRefs": [{"name": name, "port": 80}]} for r in paths]}}
 
 
+def _config(endpoints: Endpoints, cdn: str, poll_seconds: float, pending_seconds: float
+            ) -> tuple[dict[str, str], dict[str, str]]:
+    """The stack's plain and secret config: the vendors of ``cdn`` at the bench's emulators."""
+    plain = {"cdn-ingress:originDomain": DOMAIN, "vultr:endpoint": endpoints.vultr}
+    secret = {"vultr:apiKey": endpoints.vultr_key}
+    if cdn == "cloudflare":
+        plain |= {"cdn-ingress:cdn": "cloudflare", "cloudflare:endpoint": endpoints.cloudflare,
+                  "cloudflare:zoneName": CLOUDFLARE_ZONE}
+        return plain, secret | {"cloudflare:apiToken": endpoints.cloudflare_token}
+    timeout = max(600, int(pending_seconds * 4))
+    plain |= {"cdn-ingress:edgioShortname": SHORTNAME, "cdn-ingress:deployTimeoutSeconds": str(timeout),
+              "edgio:endpoint": endpoints.edgio, "edgio:pollSeconds": f"{poll_seconds:g}",
+              "edgio:username": endpoints.edgio_user}
+    return plain, secret | {"edgio:sharedKey": endpoints.edgio_key}
+
+
 class CliStack:
     """One stack of the program under the real CLI; ``close`` destroys what is left and puts the
     cluster's nodes and namespace back."""
 
     def __init__(self, endpoints: Endpoints, *, poll_seconds: float, pending_seconds: float,
-                 source: str = "ingress") -> None:
+                 source: str = "ingress", cdn: str = "edgio") -> None:
         from kubernetes import client, config
 
         self._source = source
@@ -94,13 +110,7 @@ class CliStack:
         self.project = Project(Path(self._tmp.name), kubeconfig=self._kubeconfig, namespace=self.namespace)
         for path in sorted(self.project.manifests.glob("*.yaml")):
             path.unlink()  # the shipped app is not part of the workload
-        timeout = max(600, int(pending_seconds * 4))
-        self.project.init_stack("bench", {
-            "cdn-ingress:originDomain": DOMAIN, "cdn-ingress:edgioShortname": SHORTNAME,
-            "cdn-ingress:deployTimeoutSeconds": str(timeout),
-            "vultr:endpoint": endpoints.vultr, "edgio:endpoint": endpoints.edgio,
-            "edgio:pollSeconds": f"{poll_seconds:g}", "edgio:username": endpoints.edgio_user,
-        }, {"vultr:apiKey": endpoints.vultr_key, "edgio:sharedKey": endpoints.edgio_key})
+        self.project.init_stack("bench", *_config(endpoints, cdn, poll_seconds, pending_seconds))
         self._replaced = False
 
     def arrange(self, workload: Workload) -> None:

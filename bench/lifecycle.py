@@ -29,20 +29,21 @@ class Stack(Protocol):
     def destroy(self) -> None: ...
 
 
-def ours(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float) -> dict[str, Measure]:
-    """Through the providers directly, as the engine calls them."""
+def ours(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float, cdn: str = "edgio"
+         ) -> dict[str, Measure]:
+    """Through the providers directly, as the engine calls them, for a stack of ``cdn``."""
     bench.prepare(conditions)
-    return _lifecycle(bench, OurStack(bench.endpoints, poll_seconds=poll_seconds), routes)
+    return _lifecycle(bench, OurStack(bench.endpoints, poll_seconds=poll_seconds, cdn=cdn), routes)
 
 
-def cli(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float, source: str = "ingress"
-        ) -> dict[str, Measure]:
-    """The program under the real Pulumi CLI, on the local cluster."""
+def cli(bench: Bench, routes: int, conditions: Conditions, poll_seconds: float, source: str = "ingress",
+        cdn: str = "edgio") -> dict[str, Measure]:
+    """The program under the real Pulumi CLI, on the local cluster, for a stack of ``cdn``."""
     from bench.cli import CliStack
 
     bench.prepare(conditions)
     stack = CliStack(bench.endpoints, poll_seconds=poll_seconds, pending_seconds=conditions.pending_seconds,
-                     source=source)
+                     source=source, cdn=cdn)
     try:
         return _lifecycle(bench, stack, routes)
     finally:

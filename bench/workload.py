@@ -1,13 +1,17 @@
-"""The workload: N routes, five paths per Ingress, one Service (one origin name) per Ingress."""
+"""The workload: N routes, five paths per Ingress, one Service (one origin name) per Ingress; on
+Cloudflare the hosts are names of the zone ``CLOUDFLARE_ZONE``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from cloudflare_provider.naming import origin_alias
+
 PATHS_PER_INGRESS = 5
 DOMAIN = "origin.example.com"
 SHORTNAME = "acme"
+CLOUDFLARE_ZONE = "example.net"
 NODES = ("198.51.100.1", "198.51.100.2", "198.51.100.3")
 #: "One node replaced": the first node leaves, this one joins.
 NEW_NODE = "198.51.100.4"
@@ -56,6 +60,25 @@ class Workload:
 def rule_inputs(route: Route, origin_fqdn: str) -> dict[str, Any]:
     return {"shortname": SHORTNAME, "published_hostname": route.host, "published_path": route.path,
             "source_hostname": origin_fqdn, "source_port": route.port, "owner": OWNER}
+
+
+def alias_inputs(origin_fqdn: str) -> dict[str, Any]:
+    """Cloudflare: the zone's unproxied CNAME to an origin name (what cdn_ingress/cdn/cloudflare.py declares)."""
+    return {"zone": CLOUDFLARE_ZONE, "name": origin_alias(origin_fqdn, CLOUDFLARE_ZONE), "content": origin_fqdn,
+            "type": "CNAME", "proxied": False, "adopt": False, "owner": OWNER}
+
+
+def host_inputs(host: str, origin_fqdn: str) -> dict[str, Any]:
+    """Cloudflare: the published host, proxied, a CNAME to the alias of its origin name."""
+    return {"zone": CLOUDFLARE_ZONE, "name": host, "content": origin_alias(origin_fqdn, CLOUDFLARE_ZONE),
+            "type": "CNAME", "proxied": True, "adopt": False, "owner": OWNER}
+
+
+def origin_rule_inputs(route: Route, origin_fqdn: str) -> dict[str, Any]:
+    """Cloudflare: the route's Origin Rule to the alias and the NodePort."""
+    return {"zone": CLOUDFLARE_ZONE, "host": route.host, "path": route.path, "match": "prefix",
+            "origin_host": origin_alias(origin_fqdn, CLOUDFLARE_ZONE), "origin_port": route.port,
+            "adopt": False, "owner": OWNER}
 
 
 def foreign_records(count: int) -> list[dict[str, Any]]:
