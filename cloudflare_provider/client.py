@@ -76,7 +76,8 @@ class CloudflareClient:
         return answer.model_dump(mode="json") if answer is not None else {}
 
     def zone_id(self, name: str) -> str:
-        zones = self._call("list_zones", lambda: list(self._lib.zones.list(name=name)))
+        # A name matches one zone at most: the first page is the answer (iterating would ask for a second).
+        zones = self._call("list_zones", lambda: list(self._lib.zones.list(name=name).result))
         if not zones:
             raise CloudflareConfigError(f"no Cloudflare zone named {name!r} is visible to this token "
                                         "(cloudflare:zoneName); check the name and the token's zone resources")

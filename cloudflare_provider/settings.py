@@ -22,6 +22,7 @@ class CloudflareSettings:
         self._client: CloudflareClient | None = None
         self._zones: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._lookup = threading.Lock()
 
     def configure(self, c: Any) -> None:
         env = os.environ
@@ -54,12 +55,13 @@ class CloudflareSettings:
                                         "cloudflare:zoneName <name> (or CLOUDFLARE_ZONE_ID / CLOUDFLARE_ZONE_NAME)")
         if ZONE_ID.match(wanted):
             return wanted
-        with self._lock:
-            cached = self._zones.get(wanted)
-        if cached is None:
-            cached = self.client().zone_id(wanted)
+        with self._lookup:  # workers asking at once wait for the one lookup
             with self._lock:
-                self._zones[wanted] = cached
+                cached = self._zones.get(wanted)
+            if cached is None:
+                cached = self.client().zone_id(wanted)
+                with self._lock:
+                    self._zones[wanted] = cached
         return cached
 
 
