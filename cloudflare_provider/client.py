@@ -28,6 +28,8 @@ ORIGIN_PHASE: Phase = "http_request_origin"
 #: 1,200 requests per five minutes per user is 4 per second; a token bucket at that rate with a
 #: small burst never crosses the window, whatever the calls' timing.
 DEFAULT_RATE = 4.0
+#: Records per page of a DNS record listing (Cloudflare's default, docs/api/cloudflare.md).
+PAGE = 100
 T = TypeVar("T")
 
 
@@ -85,8 +87,14 @@ class CloudflareClient:
 
     # -- DNS records -----------------------------------------------------------------------
     def list_records(self, zone_id: str, name: str) -> list[DnsRecordWire]:
-        pages = self._call("list_records", lambda: list(self._lib.dns.records.list(
-            zone_id=zone_id, name={"exact": name}, per_page=100)))
+        pages = self._call("list_records", lambda: _every_page(lambda page: self._lib.dns.records.list(
+            zone_id=zone_id, name={"exact": name}, per_page=PAGE, page=page)))
+        return [cast(DnsRecordWire, r.model_dump(mode="json")) for r in pages]
+
+    def zone_records(self, zone_id: str) -> list[DnsRecordWire]:
+        """Every record of the zone (a page per 100)."""
+        pages = self._call("list_zone_records", lambda: _every_page(
+            lambda page: self._lib.dns.records.list(zone_id=zone_id, per_page=PAGE, page=page)))
         return [cast(DnsRecordWire, r.model_dump(mode="json")) for r in pages]
 
     def get_record(self, zone_id: str, record_id: str) -> DnsRecordWire:
@@ -171,6 +179,20 @@ class CloudflareClient:
     def delete_rule(self, zone_id: str, ruleset_id: str, rule_id: str) -> None:
         self._call("delete_rule", lambda: self._lib.rulesets.rules.delete(
             rule_id, ruleset_id=ruleset_id, zone_id=zone_id))
+
+
+def _every_page(fetch: Callable[[int], Any]) -> list[Any]:
+    """Every item of a paged list, up to ``result_info.total_pages``: iterating the library's page
+    asks for one more page past the last, a call per listing for nothing."""
+    items: list[Any] = []
+    number = 1
+    while True:
+        page = fetch(number)
+        items += page.result or []
+        total = getattr(page.result_info, "total_pages", None)
+        if not page.result or (total is not None and number >= total) or (total is None and len(page.result) < PAGE):
+            return items
+        number += 1
 
 
 def _rule_by_ref(ruleset: RulesetWire, ref: str) -> RuleWire:

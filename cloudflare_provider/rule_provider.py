@@ -140,7 +140,9 @@ class OriginRuleProvider(ConfiguredProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = normal(props)
         zone_id = props.get("zone_id") or self.settings.zone_id(p["zone"])
-        rule = _find(self.settings.client().entrypoint(zone_id), id_)
+        listed = self.settings.rules()  # one entry point read for every rule of the refresh
+        rule = next((r for r in listed.items(zone_id) if r["id"] == id_), None) or \
+            next((r for r in listed.items(zone_id, fresh=True) if r["id"] == id_), None)
         if rule is None or (p["owner"] and claim_of(rule.get("description")) not in ("", p["owner"])):
             return ReadResult("", {})
         outs = _outputs(inputs_from_live(rule, p), zone_id, rule)

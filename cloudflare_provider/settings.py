@@ -11,6 +11,10 @@ from cloudflare_provider.client import DEFAULT_ENDPOINT, DEFAULT_RATE, Cloudflar
 from cloudflare_provider.common import ZONE_ID
 from cloudflare_provider.errors import CloudflareConfigError
 from restkit import clean_credential, positive_setting
+from restkit.listings import SharedListings
+
+#: How old a listing a refresh may read from: the zone's records, the entry point's rules.
+LISTING_SECONDS = 3.0
 
 
 class CloudflareSettings:
@@ -23,6 +27,8 @@ class CloudflareSettings:
         self._zones: dict[str, str] = {}
         self._lock = threading.Lock()
         self._lookup = threading.Lock()
+        self._records: SharedListings[Any] | None = None
+        self._rules: SharedListings[Any] | None = None
 
     def configure(self, c: Any) -> None:
         env = os.environ
@@ -47,6 +53,24 @@ class CloudflareSettings:
                                                 timeout=self.timeout)
             return self._client
 
+    def records(self) -> SharedListings[Any]:
+        """The zone's records, one listing shared by every record this process reads."""
+        client = self.client()
+        with self._lock:
+            if self._records is None:
+                self._records = SharedListings(client.zone_records, key="id", max_age=LISTING_SECONDS)
+            return self._records
+
+    def rules(self) -> SharedListings[Any]:
+        """The origin phase's rules (with their ruleset's id), one read of the entry point shared by
+        every rule this process reads."""
+        client = self.client()
+        with self._lock:
+            if self._rules is None:
+                self._rules = SharedListings(lambda zone: _entry_rules(client.entrypoint(zone)), key="id",
+                                             max_age=LISTING_SECONDS)
+            return self._rules
+
     def zone_id(self, zone: str) -> str:
         """The id of ``zone`` (an id, a name, or '' for the configured zone); names are looked up once."""
         wanted = zone or self.zone
@@ -63,6 +87,10 @@ class CloudflareSettings:
                 with self._lock:
                     self._zones[wanted] = cached
         return cached
+
+
+def _entry_rules(ruleset: Any) -> list[Any]:
+    return [{**rule, "ruleset_id": (ruleset or {}).get("id", "")} for rule in (ruleset or {}).get("rules", [])]
 
 
 def _positive(c: Any, setting: str, default: float) -> float:
