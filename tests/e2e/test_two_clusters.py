@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from preview import Target, load, render
 from tests.e2e.conftest import DOMAIN, api_client, stack_config
 from tests.e2e.test_lifecycle import NODE_IPS, SERVICE, _set_node_ready, forget_calls, rules, writes
 from tests.support.emulator import Emulators
@@ -143,6 +144,11 @@ def test_a_not_ready_node_of_cluster_b_leaves_only_its_address(stacks: Stacks, c
     forget_calls(cloud)
     _set_node_ready(stacks.b_kube, "node-2", False)
     try:
+        _, log = stacks.b.preview_events()  # the pull-request comment, from state: no vendor call
+        text = render(load(log), Target("cdn-ingress", "cluster-b"))
+        assert f"loses {B_NODES['node-2']}" in text
+        assert "other contributors as of the last run: cdn-ingress/cluster-a/" in text
+        assert all(ip in text for ip in A_IPS)
         stacks.b.pulumi("up", "--yes", "--skip-preview", timeout=TIMEOUT)
     finally:
         _set_node_ready(stacks.b_kube, "node-2", True)
