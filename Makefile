@@ -105,7 +105,7 @@ preview-comment: venv ## Preview STACK (default local) and write its pull-reques
 preview-screenshot: venv ## Render docs/preview-example.md to HTML and screenshot it with headless Chromium (docs/preview-example.png)
 	$(PY) -m preview.screenshot docs/preview-example.md docs/preview-example.png
 
-bench: venv ## Benchmarks under the real CLI (the providers directly without the toolchain); about 55 minutes; bench/RESULTS.md
+bench: venv ## Benchmarks under the real CLI (the providers directly without the toolchain); about 45 minutes; bench/RESULTS.md
 	$(PY) -m bench --routes 1,10 --foreign 0,5000 --pending-seconds 5 --output .run/bench-small.md
 	$(PY) -m bench --routes 100,300 --foreign 0,5000 --pending-seconds 5 --no-baseline --output .run/bench-large.md
 	{ cat .run/bench-small.md; echo; echo ---; echo; cat .run/bench-large.md; } >bench/RESULTS.md
