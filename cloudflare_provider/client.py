@@ -101,10 +101,13 @@ class CloudflareClient:
         answer = self._call("get_record", lambda: self._lib.dns.records.get(record_id, zone_id=zone_id))
         return cast(DnsRecordWire, answer.model_dump(mode="json") if answer is not None else {})
 
-    def create_record(self, zone_id: str, fields: dict[str, Any], *, attempts: int = 3) -> DnsRecordWire:
+    def create_record(self, zone_id: str, fields: dict[str, Any], *, attempts: int = 3,
+                      before: set[str] | None = None) -> DnsRecordWire:
         """POST; a lost answer is settled by listing the name: a record with our claim and content
-        that was not there before is the one made. One that cannot be settled is removed."""
-        before = {r["id"] for r in self.list_records(zone_id, fields["name"])}
+        that was not there before (``before``: the ids at the name, listed now when not given) is
+        the one made. One that cannot be settled is removed."""
+        if before is None:
+            before = {r["id"] for r in self.list_records(zone_id, fields["name"])}
 
         def made() -> list[DnsRecordWire]:
             return [r for r in self.list_records(zone_id, fields["name"]) if r["id"] not in before
@@ -155,26 +158,27 @@ class CloudflareClient:
                 raise
             return found
 
-    def create_rule(self, zone_id: str, ruleset_id: str, rule: dict[str, Any], *, attempts: int = 3) -> RuleWire:
-        """POST one rule; a lost answer is settled by the rule's ref, which is unique in the ruleset."""
+    def create_rule(self, zone_id: str, ruleset_id: str, rule: dict[str, Any], *, attempts: int = 3
+                    ) -> RulesetWire:
+        """POST one rule; the answer is the whole ruleset after the write (``rule_by_ref`` finds
+        the rule in it). A lost answer is settled by the rule's ref, which is unique in the ruleset."""
         for attempt in range(1, attempts + 1):
             try:
-                ruleset = self._call("create_rule", lambda: self._lib.rulesets.rules.create(
-                    ruleset_id, zone_id=zone_id, **rule))
-                return _rule_by_ref(cast(RulesetWire, ruleset), rule["ref"])
+                return _ruleset(self._call("create_rule", lambda: self._lib.rulesets.rules.create(
+                    ruleset_id, zone_id=zone_id, **rule)))
             except OutcomeUnknown as exc:
                 live = self.entrypoint(zone_id) or {}
                 if any(r.get("ref") == rule["ref"] for r in live.get("rules", [])):
-                    return _rule_by_ref(live, rule["ref"])
+                    return live
                 if attempt == attempts:
                     raise CloudflareTransportError(f"Cloudflare create_rule failed: {exc}") from exc
         raise AssertionError("unreachable")
 
-    def edit_rule(self, zone_id: str, ruleset_id: str, rule_id: str, rule: dict[str, Any]) -> RuleWire:
-        """PATCH with the rule's whole definition (fields left out are not kept)."""
-        ruleset = self._call("edit_rule", lambda: self._lib.rulesets.rules.edit(
-            rule_id, ruleset_id=ruleset_id, zone_id=zone_id, **rule))
-        return _rule_by_ref(cast(RulesetWire, ruleset), rule["ref"])
+    def edit_rule(self, zone_id: str, ruleset_id: str, rule_id: str, rule: dict[str, Any]) -> RulesetWire:
+        """PATCH with the rule's whole definition (fields left out are not kept); the answer is the
+        whole ruleset after the write."""
+        return _ruleset(self._call("edit_rule", lambda: self._lib.rulesets.rules.edit(
+            rule_id, ruleset_id=ruleset_id, zone_id=zone_id, **rule)))
 
     def delete_rule(self, zone_id: str, ruleset_id: str, rule_id: str) -> None:
         self._call("delete_rule", lambda: self._lib.rulesets.rules.delete(
@@ -195,7 +199,14 @@ def _every_page(fetch: Callable[[int], Any]) -> list[Any]:
         number += 1
 
 
-def _rule_by_ref(ruleset: RulesetWire, ref: str) -> RuleWire:
+def _ruleset(answer: Any) -> RulesetWire:
+    """A rules endpoint's answer (the library's model, or the plain object its union leaves)."""
+    dumped = answer.model_dump(mode="json", exclude_none=True) if hasattr(answer, "model_dump") else dict(answer)
+    return cast(RulesetWire, dumped)
+
+
+def rule_by_ref(ruleset: RulesetWire, ref: str) -> RuleWire:
+    """The rule with this ref in a ruleset, with the ruleset's id."""
     for rule in ruleset.get("rules", []):
         if rule.get("ref") == ref:
             return {**rule, "ruleset_id": ruleset.get("id", "")}

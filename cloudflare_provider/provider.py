@@ -61,7 +61,8 @@ class DnsRecordProvider(ConfiguredProvider):
         p = normal(props)
         client = self.settings.client()
         zone_id = self.settings.zone_id(p["zone"])
-        colliding = [r for r in client.list_records(zone_id, p["name"]) if collides(r, p["type"])]
+        at_name = client.list_records(zone_id, p["name"])
+        colliding = [r for r in at_name if collides(r, p["type"])]
         foreign = [r for r in colliding if not (p["owner"] and claim_of(r.get("comment")) == p["owner"])]
         if foreign and not p["adopt"]:
             raise CloudflareConflict(
@@ -69,7 +70,7 @@ class DnsRecordProvider(ConfiguredProvider):
                 + ", ".join(_describe(r) for r in foreign) + "; set adopt (cdn-ingress:adoptExisting) to take the "
                 "name over")
         if not colliding:
-            made = client.create_record(zone_id, fields(p))
+            made = client.create_record(zone_id, fields(p), before={str(r["id"]) for r in at_name})
             return CreateResult(made["id"], _outputs(p, zone_id, made))
         keep, *extra = colliding  # a killed run's record, or the one adopted; the rest would collide
         record = client.update_record(zone_id, keep["id"], fields(p))

@@ -17,7 +17,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from cloudflare_provider.client import CloudflareClient
+from cloudflare_provider.client import CloudflareClient, rule_by_ref
 from cloudflare_provider.common import claim_of
 from cloudflare_provider.errors import CloudflareConflict, CloudflareNotFound
 from cloudflare_provider.rules import (
@@ -80,21 +80,23 @@ class OriginRuleProvider(ConfiguredProvider):
                 f"managed by this stack: id={foreign[0].get('id')}{f' (claimed by owner {owner})' if owner else ''}; "
                 "set adopt (cdn-ingress:adoptExisting) to take it over")
         if existing:  # a killed run's rule, or the one adopted: take it over in place
-            rule = client.edit_rule(zone_id, ruleset["id"], str(existing[0]["id"]), definition(p))
+            after = client.edit_rule(zone_id, ruleset["id"], str(existing[0]["id"]), definition(p))
         else:
             body = {**definition(p), "position": position(ruleset.get("rules", []), p)}
-            rule = client.create_rule(zone_id, ruleset["id"], body)
-        rule = self._in_order(client, zone_id, rule, p)
+            after = client.create_rule(zone_id, ruleset["id"], body)
+        rule = self._in_order(client, zone_id, after, p)
         return CreateResult(str(rule["id"]), _outputs(p, zone_id, rule))
 
-    def _in_order(self, client: CloudflareClient, zone_id: str, rule: RuleWire, p: dict[str, Any]) -> RuleWire:
-        """Checked on a listing made after our write: another writer of the same host may have
-        appended at the same moment, and matching Origin Rules merge with the later one winning."""
-        live = client.entrypoint(zone_id) or {}
-        move = misplaced(live.get("rules", []), str(rule["id"]), p)
+    def _in_order(self, client: CloudflareClient, zone_id: str, after: RulesetWire, p: dict[str, Any]) -> RuleWire:
+        """Checked on the ruleset as our write left it (the write's answer): another writer of the
+        same host may have appended at the same moment, and matching Origin Rules merge with the
+        later one winning. One appending after us sees our rule in its own answer."""
+        rule = rule_by_ref(after, ref(p))
+        move = misplaced(after.get("rules", []), str(rule["id"]), p)
         if move is None:
             return rule
-        return client.edit_rule(zone_id, str(live.get("id")), str(rule["id"]), {**definition(p), "position": move})
+        return rule_by_ref(client.edit_rule(zone_id, str(after.get("id")), str(rule["id"]),
+                                            {**definition(p), "position": move}), ref(p))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         p, old = normal(news), normal(olds)
@@ -112,8 +114,9 @@ class OriginRuleProvider(ConfiguredProvider):
         if moved:
             rules = (client.entrypoint(zone_id) or {}).get("rules", [])
             body["position"] = position(rules, p, skip=id_)
-        rule = client.edit_rule(zone_id, live["ruleset_id"], id_, body)
-        return UpdateResult(_outputs(p, zone_id, self._in_order(client, zone_id, rule, p) if moved else rule))
+        after = client.edit_rule(zone_id, live["ruleset_id"], id_, body)
+        rule = self._in_order(client, zone_id, after, p) if moved else rule_by_ref(after, ref(p))
+        return UpdateResult(_outputs(p, zone_id, rule))
 
     def _check_writable(self, id_: str, live: RuleWire, old: dict[str, Any], p: dict[str, Any]) -> None:
         owner = claim_of(live.get("description"))

@@ -11,6 +11,7 @@ import pytest
 from pulumi.dynamic import ResourceProvider
 
 from cloudflare_provider import CloudflareConflict, CloudflareError
+from cloudflare_provider.client import rule_by_ref
 from cloudflare_provider.provider import DnsRecordProvider
 from cloudflare_provider.rule_provider import OriginRuleProvider
 from tests.cloudflare.kit import alias, client, configured, origin_rules, route, zone_id
@@ -69,9 +70,9 @@ def test_fault_run_of_records_and_rules(emulators: Emulators) -> None:
     foreign_record = c.create_record(zone, {"name": "theirs.example.com", "type": "A", "content": "192.0.2.50",
                                             "ttl": 1, "comment": "hand-made"})
     ruleset = c.ensure_entrypoint(zone)
-    foreign_rule = c.create_rule(zone, ruleset["id"], {"action": "route", "ref": "theirs",
-                                                      "expression": '(http.host eq "theirs.example.com")',
-                                                      "action_parameters": {"origin": {"port": 8443}}})
+    foreign_rule = rule_by_ref(c.create_rule(zone, ruleset["id"], {
+        "action": "route", "ref": "theirs", "expression": '(http.host eq "theirs.example.com")',
+        "action_parameters": {"origin": {"port": 8443}}}), "theirs")
     emulators.faults("cloudflare", **FAULTS, seed=7)
     records = Runner(configured(DnsRecordProvider(), emulators))
     rules = Runner(configured(OriginRuleProvider(), emulators))

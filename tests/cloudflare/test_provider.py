@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from cloudflare_provider import CloudflareConflict, origin_alias
+from cloudflare_provider.client import rule_by_ref
 from cloudflare_provider.provider import DnsRecordProvider
 from cloudflare_provider.rule_provider import OriginRuleProvider
-from cloudflare_provider.rules import definition, misplaced
+from cloudflare_provider.rules import definition, misplaced, ref
 from tests.cloudflare.kit import (
     OWNER,
     alias,
@@ -113,9 +114,9 @@ def test_rule_lifecycle_and_order(emulators: Emulators) -> None:
 def test_rules_of_others_in_the_phase_are_never_touched(emulators: Emulators) -> None:
     zone = zone_id(emulators)
     ruleset = client(emulators).ensure_entrypoint(zone)
-    theirs = client(emulators).create_rule(zone, ruleset["id"], {
+    theirs = rule_by_ref(client(emulators).create_rule(zone, ruleset["id"], {
         "action": "route", "expression": '(http.host eq "api.example.com")', "ref": "theirs",
-        "action_parameters": {"origin": {"port": 8443}}})
+        "action_parameters": {"origin": {"port": 8443}}}), "theirs")
     p = rules(emulators)
     made = p.create(p.check({}, route()).inputs)
     p.update(made.id, made.outs, route(origin_port=30099))
@@ -232,7 +233,8 @@ def test_rule_appended_out_of_order_is_moved_after_the_write(emulators: Emulator
     zone = zone_id(emulators)
     ruleset_id = str(shop.outs["ruleset_id"])
     root_inputs = p.check({}, route(path="/", origin_port=30090)).inputs
-    left = client(emulators).create_rule(zone, ruleset_id, {**definition(root_inputs), "position": {"after": ""}})
+    left = rule_by_ref(client(emulators).create_rule(zone, ruleset_id, {**definition(root_inputs),
+                                                                        "position": {"after": ""}}), ref(root_inputs))
     assert [r["id"] for r in origin_rules(emulators)] == [shop.id, left["id"]]
     root = p.create(root_inputs)
     assert root.id == left["id"]

@@ -67,3 +67,25 @@ def test_the_listing_walks_every_page_and_no_further(emulators: Emulators) -> No
     emulators.admin("cloudflare", "DELETE", "calls")
     assert len(c.zone_records(zone)) == 150 and made
     assert [p for _, p in calls(emulators)] == [f"/zones/{zone}/dns_records"] * 2
+
+
+def test_a_rule_create_is_checked_on_the_ruleset_its_write_answered(emulators: Emulators) -> None:
+    """The rules endpoint answers a write with the whole ruleset as it stands after it: the order check
+    (matching rules merge, the later one wins) reads that, not the entry point again."""
+    p = configured(OriginRuleProvider(), emulators)
+    p.create(p.check({}, route(path="/first")).inputs)  # the entry point exists
+    zone = zone_id(emulators)
+    emulators.admin("cloudflare", "DELETE", "calls")
+    p.create(p.check({}, route(path="/second")).inputs)
+    entry = f"/zones/{zone}/rulesets/phases/http_request_origin/entrypoint"
+    assert [c for c in calls(emulators) if c[1] == entry] == [("GET", entry)]
+    assert [m for m, _ in calls(emulators)] == ["GET", "POST"]
+
+
+def test_a_record_create_lists_its_name_once(emulators: Emulators) -> None:
+    p = configured(DnsRecordProvider(), emulators)
+    zone = zone_id(emulators)
+    emulators.admin("cloudflare", "DELETE", "calls")
+    p.create(p.check({}, record(name="once.example.com")).inputs)
+    assert calls(emulators) == [("GET", "/zones"), ("GET", f"/zones/{zone}/dns_records"),  # the zone, the name
+                                ("POST", f"/zones/{zone}/dns_records")]
