@@ -86,14 +86,15 @@ def cloudflare_floor(phase: str, *, routes: int, foreign: int) -> Floor:
     records = 2 * names  # one alias per origin name, one host record per host (one host per origin here)
     listing = _pages(records, CLOUDFLARE_PAGE)
     table = {
-        # Listing and ruleset read before the writes; the zone has no entry point yet (one POST);
-        # the ruleset read again after the rules (a writer of the same host appending at the same
-        # moment can leave a more specific rule before a less specific one: they merge, later wins).
-        "create": listing + 1 + 1 + records + routes + 1,
+        # Listing and ruleset read before the writes; the zone has no entry point yet (one POST).
+        # The order check after the rules (a writer of the same host appending at the same moment
+        # can leave a more specific rule before a less specific one: they merge, later wins) reads
+        # the ruleset each rule write answers with: no call of its own.
+        "create": listing + 1 + 1 + records + routes,
         "no-op": 0,
         "refresh": listing + 1,
-        # The ruleset read, the new path's rule written, the old one deleted, the order read again.
-        "path changed": 1 + 2 + 1,
+        # The ruleset read, the new path's rule written (its answer shows the order), the old one deleted.
+        "path changed": 1 + 2,
         "node replaced": 0,  # the aliases name the origin names, not addresses
         # Ownership of every object from one listing and one ruleset read, then one delete each; the
         # entry point stays (it holds every owner's rules of the phase).

@@ -116,11 +116,11 @@ def _cloudflare_notes(latency_ms: float, driver: str) -> list[str]:
         "priced like the bound. Vultr as on an Edgio stack. Cloudflare, per phase: one listing per page of 100 of "
         "the stack's DNS records of the zone (filtered by the owner's comment: foreign records cost nothing), the "
         "entry point ruleset read once (it holds every rule, no paging), one write per changed object (record, "
-        "rule; on create the entry point itself), and on create and path changed the ruleset read again after "
-        "the rules (matching Origin Rules merge, later wins: the order is checked after a write), no deploy "
-        "polls. create: listing + read + entry point + records + rules + read; refresh: listing + read; path "
-        "changed: read + new rule + old rule deleted + read; node replaced: none (the aliases name the origin "
-        "names); destroy: listing + read + one delete per record and rule",
+        "rule; on create the entry point itself); the order check after a rule write (matching Origin Rules "
+        "merge, later wins) reads the ruleset the write answers with, no call of its own; no deploy polls. "
+        "create: listing + read + entry point + records + rules; refresh: listing + read; path changed: read + "
+        "new rule + old rule deleted; node replaced: none (the aliases name the origin names); destroy: "
+        "listing + read + one delete per record and rule",
         READS_AND_WRITES]
 
 
