@@ -16,8 +16,11 @@ from typing import Any
 import pulumi
 
 from cdn_ingress import kube
+from cdn_ingress.annotations import RULES
 from cdn_ingress.cdn import Cdn, Origin, Wiring, cdn_for
 from cdn_ingress.identity import StackIdentity
+from cdn_ingress.manifests import Document
+from cdn_ingress.model import mapping
 from cdn_ingress.nodes import by_record_type
 from cdn_ingress.route_status import GatewayApiStatus
 from cdn_ingress.routes import Plan
@@ -33,13 +36,23 @@ __all__ = ["COMPONENT_TYPE", "CdnIngressApp", "Origin"]
 def ruled(plan: Plan, *, manage_rules: bool) -> Plan:
     """The part of the plan whose CDN rules this stack writes: none on a stack that only contributes
     origins (``cdn-ingress:manageRules: false``), and no route of an object annotated
-    ``cdn-ingress.io/rules: "off"`` (another stack writes those rules); their origins stay."""
-    routes = [r for r in plan.routes if manage_rules and r.options.rules]
-    objects = {id(r.ingress) for r in routes}
-    hosts = {r.host for r in routes if r.ingress.kind == "HTTPRoute"}
+    ``cdn-ingress.io/rules: "off"`` (another stack writes those rules); their origins stay. Every
+    other status is written as before: a route with no rule to publish (detached from its Gateway)
+    still says why, and a Gateway with no route still gets its own; a Gateway whose only hosts come
+    from switched-off routes gets none (another stack publishes them)."""
+    if not manage_rules:
+        return replace(plan, routes=[], route_statuses=[], gateway_hosts={})
+    routes = [r for r in plan.routes if r.options.rules]
+    off = {r.host for r in plan.routes if not r.options.rules and r.ingress.kind == "HTTPRoute"}
+    off -= {r.host for r in routes if r.ingress.kind == "HTTPRoute"}
+    gateways = {key: [h for h in hosts if h not in off] for key, hosts in plan.gateway_hosts.items()}
     return replace(plan, routes=routes,
-                   route_statuses=[s for s in plan.route_statuses if id(s.route) in objects],
-                   gateway_hosts={k: h for k, h in plan.gateway_hosts.items() if hosts.intersection(h)})
+                   route_statuses=[s for s in plan.route_statuses if not _rules_off(s.route)],
+                   gateway_hosts={k: h for k, h in gateways.items() if h or not plan.gateway_hosts[k]})
+
+
+def _rules_off(doc: Document) -> bool:
+    return mapping(doc.metadata.get("annotations")).get(RULES) == "off"
 
 
 class CdnIngressApp(pulumi.ComponentResource):

@@ -102,3 +102,16 @@ def test_rules_on_an_httproute_is_checked_too(tmp_path: Path) -> None:
         "m/app.yaml: HTTPRoute default/web (line 19): metadata.annotations['cdn-ingress.io/rules']='none': "
         "must be \"on\" (the default: the object's CDN rules are written) or \"off\" (its origin only, no CDN "
         "rule: another stack writes the rules)"]
+
+
+def test_a_route_with_no_published_rule_still_gets_its_status(tmp_path: Path) -> None:
+    """Not switched off, only detached (a listener that does not exist): its status says why."""
+    result = run(tmp_path, gateway_class(), gateway(),
+                 httproute("web", route_rule("/api"), hostnames=[HOST], parents=[{"name": "edge", "sectionName": "nope"}]))
+    assert names(result, RULE) == []
+    assert names(result, ROUTE_STATUS) == ["Gateway/default/edge", "HTTPRoute/default/web"]
+
+
+def test_a_gateway_with_no_route_keeps_its_status(tmp_path: Path) -> None:
+    result = run(tmp_path, gateway_class(), gateway())
+    assert names(result, ROUTE_STATUS) == ["Gateway/default/edge"]
