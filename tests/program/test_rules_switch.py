@@ -107,7 +107,8 @@ def test_rules_on_an_httproute_is_checked_too(tmp_path: Path) -> None:
 def test_a_route_with_no_published_rule_still_gets_its_status(tmp_path: Path) -> None:
     """Not switched off, only detached (a listener that does not exist): its status says why."""
     result = run(tmp_path, gateway_class(), gateway(),
-                 httproute("web", route_rule("/api"), hostnames=[HOST], parents=[{"name": "edge", "sectionName": "nope"}]))
+                 httproute("web", route_rule("/api"), hostnames=[HOST],
+                           parents=[{"name": "edge", "sectionName": "nope"}]))
     assert names(result, RULE) == []
     assert names(result, ROUTE_STATUS) == ["Gateway/default/edge", "HTTPRoute/default/web"]
 
