@@ -205,9 +205,14 @@ def _ruleset(answer: Any) -> RulesetWire:
     return cast(RulesetWire, dumped)
 
 
+def rules_of(ruleset: RulesetWire | None) -> list[RuleWire]:
+    """A ruleset's rules, each with the ruleset's id (what a rule's edit and delete name)."""
+    return [{**rule, "ruleset_id": (ruleset or {}).get("id", "")} for rule in (ruleset or {}).get("rules", [])]
+
+
 def rule_by_ref(ruleset: RulesetWire, ref: str) -> RuleWire:
     """The rule with this ref in a ruleset, with the ruleset's id."""
-    for rule in ruleset.get("rules", []):
+    for rule in rules_of(ruleset):
         if rule.get("ref") == ref:
-            return {**rule, "ruleset_id": ruleset.get("id", "")}
+            return rule
     raise CloudflareNotFound("find_rule", 404, "GET", f"ruleset {ruleset.get('id')}", f"no rule with ref {ref}")

@@ -109,9 +109,8 @@ class DnsRecordProvider(ConfiguredProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = normal(props)
         zone_id = props.get("zone_id") or self.settings.zone_id(p["zone"])
-        listed = {str(r["id"]): r for r in self.settings.records().items(zone_id)}
         try:  # one listing for every record of the refresh; one missing from it is read before it is gone
-            record = listed.get(id_) or self.settings.client().get_record(zone_id, id_)
+            record = self.settings.records().get(zone_id, id_) or self.settings.client().get_record(zone_id, id_)
         except CloudflareNotFound:
             return ReadResult("", {})
         if p["owner"] and claim_of(record.get("comment")) not in ("", p["owner"]):

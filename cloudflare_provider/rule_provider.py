@@ -17,7 +17,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from cloudflare_provider.client import CloudflareClient, rule_by_ref
+from cloudflare_provider.client import CloudflareClient, rule_by_ref, rules_of
 from cloudflare_provider.common import claim_of
 from cloudflare_provider.errors import CloudflareConflict, CloudflareNotFound
 from cloudflare_provider.rules import (
@@ -41,10 +41,7 @@ from restkit.values import known
 
 
 def _find(ruleset: RulesetWire | None, rule_id: str) -> RuleWire | None:
-    for rule in (ruleset or {}).get("rules", []):
-        if rule.get("id") == rule_id:
-            return {**rule, "ruleset_id": (ruleset or {}).get("id", "")}
-    return None
+    return next((rule for rule in rules_of(ruleset) if rule.get("id") == rule_id), None)
 
 
 class OriginRuleProvider(ConfiguredProvider):
@@ -144,8 +141,7 @@ class OriginRuleProvider(ConfiguredProvider):
         p = normal(props)
         zone_id = props.get("zone_id") or self.settings.zone_id(p["zone"])
         listed = self.settings.rules()  # one entry point read for every rule of the refresh
-        rule = next((r for r in listed.items(zone_id) if r["id"] == id_), None) or \
-            next((r for r in listed.items(zone_id, fresh=True) if r["id"] == id_), None)
+        rule = listed.get(zone_id, id_) or listed.get(zone_id, id_, fresh=True)
         if rule is None or (p["owner"] and claim_of(rule.get("description")) not in ("", p["owner"])):
             return ReadResult("", {})
         outs = _outputs(inputs_from_live(rule, p), zone_id, rule)

@@ -7,7 +7,7 @@ import os
 import threading
 from typing import Any
 
-from cloudflare_provider.client import DEFAULT_ENDPOINT, DEFAULT_RATE, CloudflareClient
+from cloudflare_provider.client import DEFAULT_ENDPOINT, DEFAULT_RATE, CloudflareClient, rules_of
 from cloudflare_provider.common import ZONE_ID
 from cloudflare_provider.errors import CloudflareConfigError
 from restkit import clean_credential, positive_setting
@@ -67,7 +67,7 @@ class CloudflareSettings:
         client = self.client()
         with self._lock:
             if self._rules is None:
-                self._rules = SharedListings(lambda zone: _entry_rules(client.entrypoint(zone)), key="id",
+                self._rules = SharedListings(lambda zone: rules_of(client.entrypoint(zone)), key="id",
                                              max_age=LISTING_SECONDS)
             return self._rules
 
@@ -87,10 +87,6 @@ class CloudflareSettings:
                 with self._lock:
                     self._zones[wanted] = cached
         return cached
-
-
-def _entry_rules(ruleset: Any) -> list[Any]:
-    return [{**rule, "ruleset_id": (ruleset or {}).get("id", "")} for rule in (ruleset or {}).get("rules", [])]
 
 
 def _positive(c: Any, setting: str, default: float) -> float:

@@ -25,10 +25,6 @@ class RuleListings(SharedListings[Rule]):
                  clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(lister, key="uuid", max_age=max_age, clock=clock)
 
-    def rules(self, shortname: str) -> dict[str, Rule]:
-        """uuid -> rule of every rule of the shortname, listed now when the listing is too old."""
-        return {str(r["uuid"]): r for r in self.items(shortname)}
-
     def matching(self, shortname: str, host: str, path: str) -> list[Rule]:
         """Rules whose published host and path are exactly these."""
         return [r for r in self.items(shortname)

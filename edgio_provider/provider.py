@@ -183,7 +183,7 @@ class DeliveryRuleProvider(ConfiguredProvider):
         client, shortname = self.client(), str(props.get("shortname") or "")
         with _about(props, id_):
             listings = self.settings.listings()
-            live = listings.rules(shortname).get(id_) if shortname else client.get(id_)
+            live = listings.get(shortname, id_) if shortname else client.get(id_)
             owner = props.get("owner") or ""
             if live is not None and owner and claim_of(live) not in ("", owner):
                 return  # another stack adopted the rule: it is theirs now
@@ -197,7 +197,7 @@ class DeliveryRuleProvider(ConfiguredProvider):
         shortname = str(props.get("shortname") or "")
         try:
             with _about(props, id_):
-                rule = (self.settings.listings().rules(shortname).get(id_) if shortname else None) \
+                rule = (self.settings.listings().get(shortname, id_) if shortname else None) \
                     or self.client().get(id_)
         except EdgioNotFound:
             return ReadResult("", {})

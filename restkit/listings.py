@@ -65,6 +65,14 @@ class SharedListings(Generic[Item]):
     def items(self, collection: str, *, fresh: bool = False, not_before: float | None = None) -> list[Item]:
         """Every item of the collection: listed now when ``fresh``, when the listing is older than
         ``max_age``, or when it began before ``not_before``."""
+        return list(self._listing(collection, fresh=fresh, not_before=not_before).values())
+
+    def get(self, collection: str, item_id: str, *, fresh: bool = False) -> Item | None:
+        """One item of the collection by key, from the same listing as ``items`` (no copy of it)."""
+        return self._listing(collection, fresh=fresh).get(item_id)
+
+    def _listing(self, collection: str, *, fresh: bool = False, not_before: float | None = None
+                 ) -> dict[str, Item]:
         if not_before is not None:
             self._gather(collection, not_before)
         with self._lock(collection):
@@ -74,7 +82,7 @@ class SharedListings(Generic[Item]):
                 started = self._clock()  # the age counts from before the listing began
                 taken = (started, {str(i[self._key]): i for i in self._lister(collection) if i.get(self._key)})
                 self._taken[collection] = taken
-            return list(taken[1].values())
+            return taken[1]
 
     def put(self, collection: str, item: Item) -> None:
         with self._lock(collection):
